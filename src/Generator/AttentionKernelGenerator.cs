@@ -1,0 +1,62 @@
+using KernelGen.Generator.Emitting;
+using KernelGen.Generator.Model;
+using KernelGen.Generator.Parsing;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+
+namespace KernelGen.Generator;
+
+/// <summary>
+/// Turns <c>[AttentionKernel]</c> classes into window constants and specialised ILGPU kernels.
+/// <see cref="Initialize"/> only wires the pipeline: parsing and emitting live in their own units.
+/// </summary>
+[Generator(LanguageNames.CSharp)]
+public sealed class AttentionKernelGenerator : IIncrementalGenerator
+{
+    /// <inheritdoc/>
+    public void Initialize(IncrementalGeneratorInitializationContext context)
+    {
+        var parsed = context.SyntaxProvider
+            .ForAttributeWithMetadataName(
+                KernelSpecParser.AttentionKernelAttributeName,
+                static (node, _) => node is TypeDeclarationSyntax,
+                KernelSpecParser.Parse)
+            .WithTrackingName(TrackingNames.Parse);
+
+        var specs = parsed
+            .Select(static (result, _) => result.Spec)
+            .WithTrackingName(TrackingNames.Spec);
+        context.RegisterSourceOutput(specs, static (output, spec) => Emit(output, spec));
+
+        var diagnostics = parsed
+            .Select(static (result, _) => result.Diagnostics)
+            .WithTrackingName(TrackingNames.Diagnostics);
+        context.RegisterSourceOutput(diagnostics, static (output, found) => Report(output, found));
+
+        var orphanWindows = context.SyntaxProvider
+            .ForAttributeWithMetadataName(
+                KernelSpecParser.SlidingWindowAttributeName,
+                static (node, _) => node is TypeDeclarationSyntax,
+                KernelSpecParser.FindOrphanWindow)
+            .WithTrackingName(TrackingNames.OrphanWindows);
+        context.RegisterSourceOutput(orphanWindows, static (output, found) => Report(output, found));
+    }
+
+    private static void Emit(SourceProductionContext output, KernelSpec? spec)
+    {
+        if (spec is null)
+        {
+            return;
+        }
+
+        output.AddSource($"{spec.HintNamePrefix}.Window.g.cs", WindowEmitter.Emit(spec));
+    }
+
+    private static void Report(SourceProductionContext output, ImmutableEquatableArray<Diagnostic> diagnostics)
+    {
+        foreach (var diagnostic in diagnostics)
+        {
+            output.ReportDiagnostic(diagnostic);
+        }
+    }
+}

@@ -1,0 +1,265 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.Linq;
+using System.Threading;
+using KernelGen.Generator.Diagnostics;
+using KernelGen.Generator.Model;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+
+namespace KernelGen.Generator.Parsing;
+
+/// <summary>Reads one <c>[AttentionKernel]</c> class into a <see cref="KernelSpec"/> and its diagnostics.</summary>
+internal static class KernelSpecParser
+{
+    public const string AttentionKernelAttributeName = "KernelGen.AttentionKernelAttribute";
+    public const string SlidingWindowAttributeName = "KernelGen.SlidingWindowAttribute";
+
+    public static ParseResult Parse(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken)
+    {
+        var diagnostics = new List<Diagnostic>();
+        var spec = context.TargetSymbol is INamedTypeSymbol type && context.TargetNode is TypeDeclarationSyntax declaration
+            ? ParseKernel(type, declaration, new AttributeArguments(context.Attributes[0]), diagnostics, cancellationToken)
+            : null;
+        return new ParseResult(spec, diagnostics.ToImmutableEquatableArray());
+    }
+
+    /// <summary>Reports <c>[SlidingWindow]</c> on a class that has no <c>[AttentionKernel]</c>.</summary>
+    public static ImmutableEquatableArray<Diagnostic> FindOrphanWindow(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken)
+    {
+        if (context.TargetSymbol.GetAttributes().Any(a => a.AttributeClass?.ToDisplayString() == AttentionKernelAttributeName))
+        {
+            return ImmutableEquatableArray<Diagnostic>.Empty;
+        }
+
+        var location = new AttributeArguments(context.Attributes[0]).Location;
+        return new[] { Diagnostic.Create(DiagnosticDescriptors.SlidingWindowWithoutKernel, location, context.TargetSymbol.Name) }
+            .ToImmutableEquatableArray();
+    }
+
+    private static KernelSpec? ParseKernel(
+        INamedTypeSymbol type, TypeDeclarationSyntax declaration, AttributeArguments kernel,
+        List<Diagnostic> diagnostics, CancellationToken cancellationToken)
+    {
+        var name = type.Name;
+        var targetOk = CheckTarget(type, declaration, diagnostics);
+        var containers = ReadContainingTypes(name, declaration, diagnostics);
+
+        var headDim = ReadHeadDim(name, kernel, diagnostics);
+        var tiles = headDim is int dim ? ReadTiles(name, dim, kernel, diagnostics) : null;
+        var causal = kernel.Get<bool>("Causal");
+        var numbersOk = TryReadPositive(name, kernel, "SoftmaxScale", diagnostics, out var scale)
+            & TryReadPositive(name, kernel, "LogitSoftCap", diagnostics, out var softCap);
+        var sinks = kernel.Get<bool>("Sinks");
+
+        cancellationToken.ThrowIfCancellationRequested();
+        var windowAttribute = type.GetAttributes().FirstOrDefault(a => a.AttributeClass?.ToDisplayString() == SlidingWindowAttributeName);
+        var window = ReadWindow(name, windowAttribute, causal.Value, diagnostics, out var writtenAs);
+
+        if (!targetOk || containers is null || tiles is null || window is null || !numbersOk
+            || (kernel.IsGiven("Causal") && !causal.IsValid) || (kernel.IsGiven("Sinks") && !sinks.IsValid))
+        {
+            return null;
+        }
+
+        return new KernelSpec(
+            type.ContainingNamespace is { IsGlobalNamespace: false } ns ? ns.ToDisplayString() : null,
+            containers,
+            name,
+            type.IsStatic,
+            tiles.HeadDim,
+            tiles,
+            window.Value,
+            causal.Value,
+            writtenAs ?? (causal.Value ? "[AttentionKernel(Causal = true)]" : "no [SlidingWindow], not causal"),
+            (float)(scale ?? 1.0 / Math.Sqrt(tiles.HeadDim)),
+            (float)(softCap ?? 0),
+            sinks.Value);
+    }
+
+    private static bool CheckTarget(INamedTypeSymbol type, TypeDeclarationSyntax declaration, List<Diagnostic> diagnostics)
+    {
+        if (declaration.Identifier.IsMissing)
+        {
+            return false; // The compiler already reports the missing name.
+        }
+
+        var problem = type.TypeKind != TypeKind.Class ? $"a {KeywordOf(declaration)}, not a class"
+            : type.IsRecord ? "a record, not a plain class"
+            : type.IsGenericType ? "generic"
+            : !declaration.Modifiers.Any(SyntaxKind.PartialKeyword) ? "not declared 'partial'"
+            : null;
+        if (problem is null)
+        {
+            return true;
+        }
+
+        diagnostics.Add(Diagnostic.Create(DiagnosticDescriptors.InvalidTarget, declaration.Identifier.GetLocation(), type.Name, problem));
+        return false;
+    }
+
+    private static ImmutableEquatableArray<ContainingType>? ReadContainingTypes(
+        string name, TypeDeclarationSyntax declaration, List<Diagnostic> diagnostics)
+    {
+        var containers = new List<ContainingType>();
+        var ok = true;
+        for (var parent = declaration.Parent as TypeDeclarationSyntax; parent is not null; parent = parent.Parent as TypeDeclarationSyntax)
+        {
+            var problem = !parent.Modifiers.Any(SyntaxKind.PartialKeyword) ? "not declared 'partial'"
+                : parent.TypeParameterList is not null ? "generic"
+                : null;
+            if (problem is not null)
+            {
+                diagnostics.Add(Diagnostic.Create(DiagnosticDescriptors.ContainingTypeNotPartial, parent.Identifier.GetLocation(), name, parent.Identifier.ValueText, problem));
+                ok = false;
+            }
+
+            containers.Insert(0, new ContainingType(KeywordOf(parent), parent.Identifier.ValueText, parent.Modifiers.Any(SyntaxKind.StaticKeyword)));
+        }
+
+        return ok ? containers.ToImmutableEquatableArray() : null;
+    }
+
+    private static int? ReadHeadDim(string name, AttributeArguments kernel, List<Diagnostic> diagnostics)
+    {
+        var headDim = kernel.Get<int>("HeadDim");
+        if (headDim.IsValid && TileLayout.IsSupportedHeadDim(headDim.Value))
+        {
+            return headDim.Value;
+        }
+
+        // A non-constant argument is already a compiler error; only report what the compiler accepted.
+        if (!kernel.IsGiven("HeadDim") || headDim.IsValid)
+        {
+            var shown = headDim.IsValid ? headDim.Value.ToString(CultureInfo.InvariantCulture) : "(not given)";
+            diagnostics.Add(Diagnostic.Create(DiagnosticDescriptors.UnsupportedHeadDim, kernel.LocationOf("HeadDim"), name, shown));
+        }
+
+        return null;
+    }
+
+    private static TileLayout? ReadTiles(string name, int headDim, AttributeArguments kernel, List<Diagnostic> diagnostics)
+    {
+        if (!(TryReadTileSize(name, kernel, "QueryTileSize", diagnostics, out var queryTile)
+            & TryReadTileSize(name, kernel, "KeyTileSize", diagnostics, out var keyTile)))
+        {
+            return null;
+        }
+
+        var layout = TileLayout.Default(headDim, queryTile, keyTile);
+        if (layout.FitsCuda)
+        {
+            return layout;
+        }
+
+        var defaults = TileLayout.Default(headDim);
+        var needs = $"{layout.SharedMemoryBytes} bytes of shared memory (limit {TileLayout.MaxSharedMemoryBytes}) and {layout.ThreadsPerGroup} threads per group (limit {TileLayout.MaxThreadsPerGroup})";
+        diagnostics.Add(Diagnostic.Create(
+            DiagnosticDescriptors.TileSizesExceedLimits, kernel.Location, name, layout.QueryTileSize, layout.KeyTileSize, needs,
+            $"QueryTileSize = {defaults.QueryTileSize}, KeyTileSize = {defaults.KeyTileSize}"));
+        return null;
+    }
+
+    /// <summary>False (reported) when given but out of range; <paramref name="size"/> is null when not given.</summary>
+    private static bool TryReadTileSize(string name, AttributeArguments kernel, string argument, List<Diagnostic> diagnostics, out int? size)
+    {
+        var value = kernel.Get<int>(argument);
+        size = value.OrNull;
+        if (!kernel.IsGiven(argument))
+        {
+            return true;
+        }
+
+        if (value.IsValid && (value.Value < 1 || value.Value > TileLayout.MaxThreadsPerGroup))
+        {
+            diagnostics.Add(Diagnostic.Create(DiagnosticDescriptors.InvalidArgument, kernel.LocationOf(argument), name, argument, value.Value, $"use a tile size from 1 to {TileLayout.MaxThreadsPerGroup}, or omit it for the default"));
+            return false;
+        }
+
+        return value.IsValid;
+    }
+
+    /// <summary>False (reported) when given but not a positive finite float; <paramref name="number"/> is null when not given.</summary>
+    private static bool TryReadPositive(string name, AttributeArguments kernel, string argument, List<Diagnostic> diagnostics, out double? number)
+    {
+        var value = kernel.Get<double>(argument);
+        number = value.OrNull;
+        if (!kernel.IsGiven(argument))
+        {
+            return true;
+        }
+
+        var asFloat = (float)value.Value;
+        if (value.IsValid && !(asFloat > 0 && !float.IsInfinity(asFloat)))
+        {
+            diagnostics.Add(Diagnostic.Create(DiagnosticDescriptors.InvalidArgument, kernel.LocationOf(argument), name, argument, value.Value.ToString("R", CultureInfo.InvariantCulture), "it must be a positive, finite float"));
+            return false;
+        }
+
+        return value.IsValid;
+    }
+
+    private static AttentionWindow? ReadWindow(
+        string name, AttributeData? attribute, bool causal, List<Diagnostic> diagnostics, out string? writtenAs)
+    {
+        writtenAs = null;
+        WrittenWindow? written = null;
+        AttributeArguments? arguments = null;
+        if (attribute is not null)
+        {
+            arguments = new AttributeArguments(attribute);
+            writtenAs = attribute.ApplicationSyntaxReference?.GetSyntax() is { } syntax
+                ? "[" + string.Join(" ", syntax.ToString().Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries)) + "]"
+                : null;
+
+            var left = arguments.Get<int>("Left");
+            var right = arguments.Get<int>("Right");
+            var inclusive = arguments.Get<bool>("Inclusive");
+            var convention = arguments.Get<Backend>("Convention");
+            var alignment = arguments.Get<WindowAlignment>("Alignment");
+            var ok = CheckEnum(name, arguments, "Convention", convention, WindowConventions.IsDefined(convention.Value), diagnostics)
+                & CheckEnum(name, arguments, "Alignment", alignment, alignment.Value is WindowAlignment.BottomRight or WindowAlignment.TopLeft, diagnostics);
+            if (!ok || AnyInvalid(arguments, ("Left", left.IsValid), ("Right", right.IsValid), ("Inclusive", inclusive.IsValid)))
+            {
+                return null;
+            }
+
+            written = new WrittenWindow(left.OrNull, right.OrNull, inclusive.OrNull, convention.OrNull, alignment.OrNull);
+        }
+
+        var problems = new List<WindowProblem>();
+        var window = WindowReader.Read(name, written, causal, problems);
+        foreach (var problem in problems)
+        {
+            var location = problem.Argument is string argument && arguments is not null ? arguments.LocationOf(argument) : arguments?.Location ?? Location.None;
+            diagnostics.Add(Diagnostic.Create(problem.Descriptor, location, problem.MessageArguments));
+        }
+
+        return window;
+    }
+
+    private static bool CheckEnum<T>(string name, AttributeArguments arguments, string argument, ArgumentValue<T> value, bool isDefined, List<Diagnostic> diagnostics)
+        where T : struct
+    {
+        if (!value.IsValid || isDefined)
+        {
+            return true;
+        }
+
+        diagnostics.Add(Diagnostic.Create(DiagnosticDescriptors.InvalidArgument, arguments.LocationOf(argument), name, argument, Convert.ToInt32(value.Value, CultureInfo.InvariantCulture), $"use one of the named {typeof(T).Name} members"));
+        return false;
+    }
+
+    /// <summary>True when an argument was written but could not be read (the compiler reports those).</summary>
+    private static bool AnyInvalid(AttributeArguments arguments, params (string Name, bool IsValid)[] values) =>
+        values.Any(v => !v.IsValid && arguments.IsGiven(v.Name));
+
+    private static string KeywordOf(TypeDeclarationSyntax declaration) => declaration switch
+    {
+        RecordDeclarationSyntax record when record.ClassOrStructKeyword.IsKind(SyntaxKind.StructKeyword) => "record struct",
+        RecordDeclarationSyntax => "record",
+        _ => declaration.Keyword.ValueText,
+    };
+}

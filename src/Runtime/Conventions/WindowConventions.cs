@@ -1,0 +1,134 @@
+namespace KernelGen;
+
+/// <summary>
+/// How each backend writes a window's bounds, and how its numbers read in KernelGen's canonical form
+/// (<see cref="AttentionWindow"/>). Compiled into both the runtime and the generator, so
+/// <c>[SlidingWindow(Convention = ...)]</c> and the runtime conversions share one table.
+/// </summary>
+#if KERNELGEN_GENERATOR
+internal
+#else
+public
+#endif
+static class WindowConventions
+{
+    /// <summary>The backend's name as its users know it.</summary>
+    public static string DisplayName(Backend backend) => backend switch
+    {
+        Backend.FlashAttention2 => "FlashAttention 2/3",
+        Backend.FlashAttention4 => "FlashAttention 4",
+        Backend.CuDnn => "cuDNN",
+        Backend.TransformerEngine => "TransformerEngine",
+        Backend.FlexAttention => "FlexAttention",
+        Backend.HuggingFace => "HF transformers",
+        Backend.FlashInfer => "FlashInfer",
+        Backend.OnnxRuntime => "ONNX Runtime",
+        Backend.XFormers => "xformers",
+        Backend.Jax => "JAX",
+        _ => backend.ToString(),
+    };
+
+    /// <summary>Whether <paramref name="value"/> names a member of <see cref="Backend"/>.</summary>
+    public static bool IsDefined(Backend value) => value >= Backend.FlashAttention2 && value <= Backend.Jax;
+
+    /// <summary>The value the backend reads as "unbounded", or <see langword="null"/> when it has no such sentinel.</summary>
+    public static int? UnboundedSentinel(Backend backend) => backend switch
+    {
+        Backend.FlashAttention2 or Backend.TransformerEngine or Backend.FlashInfer or Backend.OnnxRuntime => -1,
+        _ => null,
+    };
+
+    /// <summary>
+    /// The alignment the backend uses when the caller says nothing, or <see langword="null"/> when it is not
+    /// bottom-right (or depends on a mask type): then a window written in its convention must state its alignment.
+    /// </summary>
+    public static WindowAlignment? ImpliedAlignment(Backend backend, bool causal) => backend switch
+    {
+        Backend.CuDnn or Backend.Jax or Backend.FlexAttention => null,
+        Backend.TransformerEngine when causal => null,
+        _ => WindowAlignment.BottomRight,
+    };
+
+    /// <summary>
+    /// Reads bounds written in <paramref name="backend"/>'s convention (<see langword="null"/> = not given) as
+    /// canonical inclusive bounds. Returns <see langword="false"/> with a sentence in <paramref name="error"/>
+    /// when the numbers mean nothing in that convention.
+    /// </summary>
+    public static bool TryRead(
+        Backend backend, int? left, int? right, bool causal,
+        out int? canonicalLeft, out int? canonicalRight, out string? error)
+    {
+        canonicalLeft = canonicalRight = null;
+        error = null;
+        switch (backend)
+        {
+            case Backend.HuggingFace:
+                return TryReadHuggingFace(left, right, causal, out canonicalLeft, out canonicalRight, out error);
+            case Backend.OnnxRuntime when right is int onnxRight && onnxRight != 0:
+                error = "ONNX Runtime's GroupQueryAttention is always causal and has no right bound: give Right = 0 or omit it with Causal = true";
+                return false;
+        }
+
+        return TryReadSide(backend, "Left", left, isLeft: true, out canonicalLeft, out error)
+            && TryReadSide(backend, "Right", right, isLeft: false, out canonicalRight, out error);
+    }
+
+    private static bool TryReadSide(Backend backend, string side, int? value, bool isLeft, out int? bound, out string? error)
+    {
+        bound = null;
+        error = null;
+        if (value is not int number)
+        {
+            return true;
+        }
+
+        if (number == UnboundedSentinel(backend))
+        {
+            return true;
+        }
+
+        if (number < 0)
+        {
+            var sentinel = UnboundedSentinel(backend);
+            error = backend == Backend.FlashAttention4
+                ? $"{side} = {number}: FlashAttention 4 reads negative numbers as literal offsets that move the band off the diagonal, not as 'unbounded'; omit {side} for an unbounded side"
+                : sentinel is int s
+                    ? $"{side} = {number}: {DisplayName(backend)} takes values of 0 or more, or {s} for unbounded"
+                    : $"{side} = {number}: {DisplayName(backend)} takes values of 0 or more and has no 'unbounded' sentinel; omit {side} for an unbounded side";
+            return false;
+        }
+
+        // cuDNN's left bound is exclusive: diag - LB < j, so LB keys (the diagonal included) remain.
+        bound = backend == Backend.CuDnn && isLeft ? number - 1 : number;
+        return true;
+    }
+
+    private static bool TryReadHuggingFace(int? left, int? right, bool causal, out int? canonicalLeft, out int? canonicalRight, out string? error)
+    {
+        canonicalLeft = canonicalRight = null;
+        error = null;
+        if (left is not int width || width < 1)
+        {
+            error = "HF transformers' sliding_window is a positive key count W: give it as Left = W";
+            return false;
+        }
+
+        if (right == 0 || (right is null && causal))
+        {
+            // Causal: q - W < kv <= q, so W keys with the query's own.
+            canonicalLeft = width - 1;
+            canonicalRight = 0;
+            return true;
+        }
+
+        if (right == width)
+        {
+            // Bidirectional: |q - kv| <= W.
+            canonicalLeft = canonicalRight = width;
+            return true;
+        }
+
+        error = $"HF transformers' sliding_window = {width} describes either a causal window (Right = 0 or Causal = true) or a bidirectional one (Right = {width})";
+        return false;
+    }
+}

@@ -1,0 +1,188 @@
+using System.Linq;
+using System.Runtime.CompilerServices;
+using KernelGen.Generator.Tests.Infrastructure;
+using Xunit;
+
+namespace KernelGen.Generator.Tests;
+
+/// <summary>One test per diagnostic: the ID fires where expected, and the full message is snapshot-tested.</summary>
+public sealed class DiagnosticTests
+{
+    [Fact]
+    public void KG0001_AmbiguousBounds() => Expect("KG0001", """
+        [AttentionKernel(HeadDim = 64)]
+        [SlidingWindow(Left = 128)]
+        public static partial class Kernel;
+        """);
+
+    [Fact]
+    public void KG0002_InclusiveAndConventionBothGiven() => Expect("KG0002", """
+        [AttentionKernel(HeadDim = 64)]
+        [SlidingWindow(Left = 4096, Right = 0, Inclusive = true, Convention = Backend.CuDnn, Alignment = WindowAlignment.BottomRight)]
+        public static partial class Kernel;
+        """);
+
+    [Fact]
+    public void KG0003_NegativeBoundWithoutConvention() => Expect("KG0003", """
+        [AttentionKernel(HeadDim = 64)]
+        [SlidingWindow(Left = -1, Right = 0, Inclusive = true)]
+        public static partial class Kernel;
+        """);
+
+    [Fact]
+    public void KG0003_SentinelOfAnotherBackend() => Expect("KG0003", """
+        [AttentionKernel(HeadDim = 64)]
+        [SlidingWindow(Left = -1, Right = 0, Convention = Backend.CuDnn, Alignment = WindowAlignment.BottomRight)]
+        public static partial class Kernel;
+        """);
+
+    [Fact]
+    public void KG0003_FlashAttention4NegativeIsAnOffset() => Expect("KG0003", """
+        [AttentionKernel(HeadDim = 64)]
+        [SlidingWindow(Left = -1, Right = 0, Convention = Backend.FlashAttention4)]
+        public static partial class Kernel;
+        """);
+
+    [Fact]
+    public void KG0004_LeftBoundOverflowsCuDnn() => Expect("KG0004", """
+        [AttentionKernel(HeadDim = 64)]
+        [SlidingWindow(Left = int.MaxValue, Right = 0, Inclusive = true)]
+        public static partial class Kernel;
+        """);
+
+    [Fact]
+    public void KG0005_WindowHidesEveryKey() => Expect("KG0005", """
+        [AttentionKernel(HeadDim = 64)]
+        [SlidingWindow(Left = 0, Right = 0, Inclusive = false)]
+        public static partial class Kernel;
+        """);
+
+    [Fact]
+    public void KG0006_WindowHidesOwnKey() => Expect("KG0006", """
+        [AttentionKernel(HeadDim = 64)]
+        [SlidingWindow(Left = 8, Right = 0, Inclusive = false)]
+        public static partial class Kernel;
+        """);
+
+    [Fact]
+    public void KG0007_CausalWithRightBound() => Expect("KG0007", """
+        [AttentionKernel(HeadDim = 64, Causal = true)]
+        [SlidingWindow(Left = 8, Right = 2, Inclusive = true)]
+        public static partial class Kernel;
+        """);
+
+    [Fact]
+    public void KG0008_RightBoundOmitted() => Expect("KG0008", """
+        [AttentionKernel(HeadDim = 64)]
+        [SlidingWindow(Left = 4095, Inclusive = true)]
+        public static partial class Kernel;
+        """);
+
+    [Fact]
+    public void KG0009_SlidingWindowWithoutKernel() => Expect("KG0009", """
+        [SlidingWindow(Left = 4095, Right = 0, Inclusive = true)]
+        public static partial class Kernel;
+        """);
+
+    [Fact]
+    public void KG0010_NotPartial() => Expect("KG0010", """
+        [AttentionKernel(HeadDim = 64)]
+        public static class Kernel { }
+        """);
+
+    [Fact]
+    public void KG0010_Record() => Expect("KG0010", """
+        [AttentionKernel(HeadDim = 64)]
+        public partial record Kernel;
+        """);
+
+    [Fact]
+    public void KG0010_Generic() => Expect("KG0010", """
+        [AttentionKernel(HeadDim = 64)]
+        public partial class Kernel<T>;
+        """);
+
+    [Fact]
+    public void KG0011_ContainingTypeNotPartial() => Expect("KG0011", """
+        public class Outer
+        {
+            [AttentionKernel(HeadDim = 64)]
+            public static partial class Kernel;
+        }
+        """);
+
+    [Fact]
+    public void KG0012_UnsupportedHeadDim() => Expect("KG0012", """
+        [AttentionKernel(HeadDim = 80 + 1)]
+        public static partial class Kernel;
+        """);
+
+    [Fact]
+    public void KG0012_MissingHeadDim() => Expect("KG0012", """
+        [AttentionKernel(Causal = true)]
+        public static partial class Kernel;
+        """);
+
+    [Fact]
+    public void KG0013_TilesExceedSharedMemory() => Expect("KG0013", """
+        [AttentionKernel(HeadDim = 128, QueryTileSize = 64, KeyTileSize = 64)]
+        public static partial class Kernel;
+        """);
+
+    [Fact]
+    public void KG0013_TilesExceedThreads() => Expect("KG0013", """
+        [AttentionKernel(HeadDim = 256, QueryTileSize = 128, KeyTileSize = 1)]
+        public static partial class Kernel;
+        """);
+
+    [Fact]
+    public void KG0014_CuDnnNeedsAlignment() => Expect("KG0014", """
+        [AttentionKernel(HeadDim = 64)]
+        [SlidingWindow(Left = 4096, Right = 0, Convention = Backend.CuDnn)]
+        public static partial class Kernel;
+        """);
+
+    [Fact]
+    public void KG0015_UndefinedEnumValue() => Expect("KG0015", """
+        [AttentionKernel(HeadDim = 64)]
+        [SlidingWindow(Left = 4, Right = 0, Convention = (Backend)42)]
+        public static partial class Kernel;
+        """);
+
+    [Fact]
+    public void KG0015_NonPositiveSoftCap() => Expect("KG0015", """
+        [AttentionKernel(HeadDim = 64, LogitSoftCap = -50)]
+        public static partial class Kernel;
+        """);
+
+    [Fact]
+    public void PragmaDisableSuppressesKernelGenWarnings()
+    {
+        const string Source = """
+            using KernelGen;
+            #pragma warning disable KG0008
+            [AttentionKernel(HeadDim = 64)]
+            [SlidingWindow(Left = 4095, Inclusive = true)]
+            public static partial class Kernel;
+            #pragma warning restore KG0008
+            """;
+
+        // The driver's filtered diagnostics are what the compiler reports: they apply #pragma.
+        var compilation = GeneratorRunner.Compile(Source);
+        GeneratorRunner.CreateDriver().RunGeneratorsAndUpdateCompilation(compilation, out _, out var reported);
+        Assert.DoesNotContain(reported, d => d.Id == "KG0008" && !d.IsSuppressed);
+
+        // Without the pragma the same warning is reported.
+        var unsuppressed = GeneratorRunner.Compile(Source.Replace("#pragma warning disable KG0008", string.Empty));
+        GeneratorRunner.CreateDriver().RunGeneratorsAndUpdateCompilation(unsuppressed, out _, out var plain);
+        Assert.Contains(plain, d => d.Id == "KG0008" && !d.IsSuppressed);
+    }
+
+    private static void Expect(string id, string body, [CallerMemberName] string method = "")
+    {
+        var diagnostics = GeneratorRunner.AllDiagnostics("using KernelGen;\n" + body);
+        Assert.Contains(diagnostics, d => d.Id == id);
+        Assert.DoesNotContain(diagnostics, d => d.Id == "CS8785");
+        Snapshot.VerifyText(Snapshot.FormatDiagnostics(diagnostics.Where(d => d.Id.StartsWith("KG"))), ".txt", method: method);
+    }
+}
