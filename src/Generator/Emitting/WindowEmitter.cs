@@ -10,7 +10,7 @@ internal static class WindowEmitter
     public static string Emit(KernelSpec spec)
     {
         var writer = new SourceWriter();
-        using (TypeShell.Open(writer, spec, Documentation(spec)))
+        using (TypeShell.Open(writer, spec, Documentation(spec).ToList()))
         {
             var window = spec.Window;
             writer.WriteLine("/// <summary>Elements per head.</summary>");

@@ -1,0 +1,47 @@
+using System.Collections.Generic;
+using System.Linq;
+using Xunit;
+using Xunit.Abstractions;
+
+namespace KernelGen.Runtime.Tests.Kernels;
+
+/// <summary>Every test spec against the fp64 reference, over the shapes where windows go wrong.</summary>
+[Collection(KernelCollection.Name)]
+public sealed class KernelAccuracyTests
+{
+    private readonly AcceleratorFixture _fixture;
+    private readonly ITestOutputHelper _log;
+
+    public KernelAccuracyTests(AcceleratorFixture fixture, ITestOutputHelper log)
+    {
+        _fixture = fixture;
+        _log = log;
+    }
+
+    public static IEnumerable<object[]> Shapes()
+    {
+        var shapes = new (string Name, AttentionShape Shape)[]
+        {
+            ("square, not a tile multiple", new(1, 13, 13, 1, 1)),
+            ("SeqQ < SeqK", new(1, 5, 19, 2, 2)),
+            ("SeqQ > SeqK", new(1, 19, 6, 1, 1)),
+            ("GQA, batch 2", new(2, 9, 11, 4, 2)),
+            ("MQA", new(1, 10, 10, 3, 1)),
+            ("decode", new(1, 1, 23, 2, 1)),
+            ("one key", new(1, 3, 1, 1, 1)),
+        };
+        return from spec in SpecUnderTest.All
+               from shape in shapes
+               select new object[] { spec, shape.Name, shape.Shape };
+    }
+
+    [Theory]
+    [MemberData(nameof(Shapes))]
+    public void MatchesReference(SpecUnderTest spec, string shapeName, AttentionShape shape)
+    {
+        var (output, logSumExp, _, _) = spec.Compare(_fixture.Accelerator, shape, seed: shapeName.Length);
+        _log.WriteLine($"{spec} {shapeName} {shape}: output {output}, log-sum-exp {logSumExp}");
+        Assert.True(output.MaxAbsolute <= 1e-5, $"output {output}");
+        Assert.True(logSumExp.MaxRelative <= 1e-5, $"log-sum-exp {logSumExp}");
+    }
+}

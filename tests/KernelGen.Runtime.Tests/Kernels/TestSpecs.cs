@@ -1,0 +1,46 @@
+using KernelGen;
+
+namespace KernelGen.Runtime.Tests.Kernels;
+
+// Small tiles keep the CPU simulator fast (it runs one OS thread per GPU thread and ~1 ms per barrier).
+
+[AttentionKernel(HeadDim = 32, QueryTileSize = 8, KeyTileSize = 8)]
+[SlidingWindow(Left = 5, Right = 0, Inclusive = true)]
+public static partial class CausalWindow5;
+
+[AttentionKernel(HeadDim = 32, QueryTileSize = 8, KeyTileSize = 8)]
+public static partial class Unmasked;
+
+[AttentionKernel(HeadDim = 16, QueryTileSize = 4, KeyTileSize = 8)]
+[SlidingWindow(Left = 3, Right = 2, Inclusive = true, Alignment = WindowAlignment.TopLeft)]
+public static partial class SymmetricTopLeft;
+
+[AttentionKernel(HeadDim = 16, QueryTileSize = 8, KeyTileSize = 4)]
+[SlidingWindow(Left = 0, Right = 0, Inclusive = true)]
+public static partial class DiagonalOnly;
+
+[AttentionKernel(HeadDim = 32, QueryTileSize = 8, KeyTileSize = 8, Causal = true)]
+public static partial class CausalUnbounded;
+
+[AttentionKernel(HeadDim = 48, QueryTileSize = 8, KeyTileSize = 8, Causal = true, LogitSoftCap = 5, Sinks = true, SoftmaxScale = 0.3)]
+[SlidingWindow(Left = 7, Inclusive = true)]
+public static partial class SoftCapWithSinks;
+
+[AttentionKernel(HeadDim = 16, QueryTileSize = 8, KeyTileSize = 8)]
+[SlidingWindow(Left = 4, Right = 3, Convention = Backend.CuDnn, Alignment = WindowAlignment.BottomRight)]
+public static partial class LookAhead;
+
+[AttentionKernel(HeadDim = 64)]
+[SlidingWindow(Left = 40, Right = 0, Inclusive = true)]
+public static partial class DefaultTiles64;
+
+[AttentionKernel(HeadDim = 128)]
+[SlidingWindow(Left = 1234, Right = 57, Inclusive = true)]
+public static partial class DefaultTiles128;
+
+[AttentionKernel(HeadDim = 256, Causal = true, Sinks = true, LogitSoftCap = 50)]
+[SlidingWindow(Left = 4095, Inclusive = true)]
+public static partial class DefaultTiles256;
+
+[AttentionKernel(HeadDim = 96, Causal = true)]
+public static partial class DefaultTiles96;
