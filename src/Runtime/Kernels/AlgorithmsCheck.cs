@@ -1,8 +1,10 @@
 using System;
+using System.Linq;
 using System.Reflection;
 using System.Runtime.CompilerServices;
 using ILGPU;
 using ILGPU.Algorithms;
+using ILGPU.Backends;
 using ILGPU.Backends.EntryPoints;
 using ILGPU.Backends.PTX;
 using ILGPU.Runtime.Cuda;
@@ -34,7 +36,7 @@ public static class AlgorithmsCheck
             var probe = typeof(AlgorithmsCheck).GetMethod(nameof(Probe), BindingFlags.NonPublic | BindingFlags.Static)!;
             backend.Compile(EntryPointDescription.FromExplicitlyGroupedKernel(probe), default);
         }
-        catch (Exception exception) when (exception.Message.Contains("intrinsic", StringComparison.OrdinalIgnoreCase))
+        catch (Exception exception) when (IsMissingIntrinsic(exception))
         {
             throw new InvalidOperationException(
                 "The ILGPU context was created without ILGPU.Algorithms, so KernelGen's kernels (which use XMath.Exp) "
@@ -44,6 +46,21 @@ public static class AlgorithmsCheck
         }
 
         Checked.AddOrUpdate(context, Checked);
+    }
+
+    private static bool IsMissingIntrinsic(Exception? exception)
+    {
+        // ILGPU wraps the NotSupportedIntrinsicException in compiler and aggregate exceptions.
+        for (; exception is not null; exception = exception.InnerException)
+        {
+            if (exception is NotSupportedIntrinsicException
+                || (exception is AggregateException aggregate && aggregate.InnerExceptions.Any(IsMissingIntrinsic)))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private static void Probe(ArrayView<float> data) => data[0] = XMath.Exp(data[0]);

@@ -1,0 +1,97 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using System.Reflection;
+using System.Runtime.CompilerServices;
+using System.Text.RegularExpressions;
+using ILGPU;
+using ILGPU.Backends.EntryPoints;
+using ILGPU.Backends.PTX;
+using ILGPU.Runtime.CPU;
+using ILGPU.Runtime.Cuda;
+using Xunit;
+
+namespace KernelGen.Runtime.Tests.Kernels;
+
+/// <summary>
+/// Every generated kernel compiles for CUDA through ILGPU's PTX backend, with no GPU: the checks that only CUDA
+/// would otherwise make (shared memory, local memory, intrinsics), and proof that the window is baked in.
+/// </summary>
+public sealed class PtxTests
+{
+    public static IEnumerable<object[]> GeneratedSpecs() =>
+        typeof(PtxTests).Assembly.GetTypes()
+            .Where(type => type.GetCustomAttribute<AttentionKernelAttribute>() is not null)
+            .OrderBy(type => type.Name, StringComparer.Ordinal)
+            .Select(type => new object[] { type.Name });
+
+    [Theory]
+    [MemberData(nameof(GeneratedSpecs))]
+    public void CompilesForCudaWithTheWindowAsConstants(string specName)
+    {
+        var spec = SpecType(specName);
+        var ptx = CompilePtx(spec);
+
+        Assert.DoesNotContain(".local", ptx);
+        Assert.Contains("bar.sync", ptx);
+        Assert.Contains("ex2.approx", ptx);
+
+        var shared = Regex.Matches(ptx, @"\.shared \.align \d+ \.b8 \w+\[(\d+)\]").Sum(match => int.Parse(match.Groups[1].Value));
+        Assert.Equal(Constant<int>(spec, "SharedMemoryBytes"), shared);
+        Assert.InRange(shared, 1, 48 * 1024);
+
+        // The kernel's parameters are the buffers and the runtime sizes; no window bound travels as a parameter.
+        var parameters = Regex.Matches(ptx, @"\.param \.align \d+ \.b8 _(\w+?)_\d+\[").Select(match => match.Groups[1].Value).ToArray();
+        var expected = new[] { "q", "k", "v" }
+            .Concat(spec.GetCustomAttribute<AttentionKernelAttribute>()!.Sinks ? new[] { "sinkLogits" } : Array.Empty<string>())
+            .Concat(new[] { "output", "logSumExp", "arguments" });
+        Assert.Equal(expected, parameters);
+        Assert.DoesNotContain(typeof(AttentionKernelArguments).GetFields(), field => field.Name.Contains("Window") || field.Name.Contains("Left") || field.Name.Contains("Right"));
+
+        // Each nonzero bound is an immediate operand (a zero bound folds away).
+        if (Constant<bool>(spec, "HasLeftBound") && Constant<int>(spec, "WindowLeft") is var left and not 0)
+        {
+            Assert.Matches($@"sub\.s64\s+%rd\d+, %rd\d+, {left};", ptx);
+        }
+
+        if (Constant<bool>(spec, "HasRightBound") && Constant<int>(spec, "WindowRight") is var right and not 0)
+        {
+            Assert.Matches($@"add\.s64\s+%rd\d+, %rd\d+, {right};", ptx);
+        }
+    }
+
+    [Fact]
+    public void RepresentativeKernelPtxIsStable()
+    {
+        var normalised = Regex.Replace(CompilePtx(typeof(DefaultTiles128)), @"_\d+\b", "_N");
+        Snapshot.Verify(normalised, ".ptx");
+    }
+
+    [Fact]
+    public void ContextWithoutAlgorithmsIsRejectedWithTheFix()
+    {
+        using var context = Context.Create(builder => builder.CPU(KernelGenAccelerators.CudaLikeCpuDevice));
+        var error = Assert.Throws<InvalidOperationException>(() => AlgorithmsCheck.EnsureEnabled(context));
+        Assert.Contains("EnableAlgorithms()", error.Message);
+
+        // The kernels refuse it too, before compiling anything on the CPU (where it would have worked).
+        using var accelerator = KernelGenAccelerators.CreateCpu(context);
+        var shape = new AttentionShape(1, 2, 2, 1, 1);
+        var data = new float[shape.QueryElements(CausalWindow5.HeadDim)];
+        Assert.Throws<InvalidOperationException>(() => CausalWindow5.Forward(accelerator, data, data, data, new float[data.Length], shape));
+    }
+
+    private static Type SpecType(string name) => typeof(PtxTests).Assembly.GetTypes().Single(type => type.Name == name && type.GetCustomAttribute<AttentionKernelAttribute>() is not null);
+
+    private static T Constant<T>(Type spec, string name) => (T)spec.GetField(name, BindingFlags.Public | BindingFlags.Static)!.GetValue(null)!;
+
+    private static string CompilePtx(Type spec)
+    {
+        // A context of its own: one failed compile can break later compiles in the same context.
+        using var context = Context.Create(builder => builder.EnableAlgorithms());
+        using var backend = new PTXBackend(context, CudaArchitecture.SM_90, CudaInstructionSet.ISA_88, null!);
+        var kernel = spec.GetMethod("Kernel", BindingFlags.NonPublic | BindingFlags.Static)!;
+        return ((PTXCompiledKernel)backend.Compile(EntryPointDescription.FromExplicitlyGroupedKernel(kernel), default)).PTXAssembly;
+    }
+}
