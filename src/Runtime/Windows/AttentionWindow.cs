@@ -19,7 +19,7 @@ internal
 #else
 public
 #endif
-readonly record struct AttentionWindow
+readonly partial record struct AttentionWindow
 {
     /// <summary>Creates a window from inclusive bounds; <see langword="null"/> leaves that side unbounded.</summary>
     public AttentionWindow(int? left, int? right, WindowAlignment alignment = WindowAlignment.BottomRight)
