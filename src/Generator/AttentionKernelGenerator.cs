@@ -51,6 +51,7 @@ public sealed class AttentionKernelGenerator : IIncrementalGenerator
 
         output.AddSource($"{spec.HintNamePrefix}.Window.g.cs", WindowEmitter.Emit(spec));
         output.AddSource($"{spec.HintNamePrefix}.Kernel.g.cs", KernelEmitter.Emit(spec));
+        output.AddSource($"{spec.HintNamePrefix}.Backends.g.cs", BackendEmitter.Emit(spec));
     }
 
     private static void Report(SourceProductionContext output, ImmutableEquatableArray<Diagnostic> diagnostics)
