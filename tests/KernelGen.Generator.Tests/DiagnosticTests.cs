@@ -156,6 +156,77 @@ public sealed class DiagnosticTests
         """);
 
     [Fact]
+    public void KG0016_TransformerEngineBugCuDnnPinOneKeyShort() => Expect("KG0016", """
+        [AttentionKernel(HeadDim = 64)]
+        [SlidingWindow(Left = 4095, Right = 0, Inclusive = true)]
+        [CuDnnWindow(DiagonalBandLeftBound = 4095, DiagonalBandRightBound = 0, DiagonalAlignment = WindowAlignment.BottomRight)]
+        public static partial class Kernel;
+        """);
+
+    [Fact]
+    public void KG0016_CuDnnPinWithoutAlignmentIsTopLeft() => Expect("KG0016", """
+        [AttentionKernel(HeadDim = 64)]
+        [SlidingWindow(Left = 4095, Right = 0, Inclusive = true)]
+        [CuDnnWindow(DiagonalBandLeftBound = 4096, DiagonalBandRightBound = 0)]
+        public static partial class Kernel;
+        """);
+
+    [Fact]
+    public void KG0016_HuggingFacePinOneKeyTooMany() => Expect("KG0016", """
+        [AttentionKernel(HeadDim = 64, Causal = true)]
+        [SlidingWindow(Left = 4096, Convention = Backend.HuggingFace)]
+        [HuggingFaceWindow(SlidingWindow = 4097)]
+        public static partial class Kernel;
+        """);
+
+    [Fact]
+    public void KG0017_TargetCannotExpressWindow() => Expect("KG0017", """
+        [AttentionKernel(HeadDim = 64, Targets = new[] { Backend.OnnxRuntime, Backend.CuDnn })]
+        [SlidingWindow(Left = 2, Right = 2, Inclusive = true)]
+        public static partial class Kernel;
+        """);
+
+    [Fact]
+    public void KG0017_PinnedBackendCannotExpressWindow() => Expect("KG0017", """
+        [AttentionKernel(HeadDim = 64)]
+        [SlidingWindow(Left = 2, Right = 0, Inclusive = true, Alignment = WindowAlignment.TopLeft)]
+        [FlashAttentionWindow(WindowSizeLeft = 2, WindowSizeRight = 0)]
+        public static partial class Kernel;
+        """);
+
+    [Fact]
+    public void MatchingPinsAndTargetsAreQuiet()
+    {
+        var diagnostics = GeneratorRunner.AllDiagnostics("""
+            using KernelGen;
+            [AttentionKernel(HeadDim = 64, Targets = new[] { Backend.FlashAttention2, Backend.FlexAttention })]
+            [SlidingWindow(Left = 4095, Right = 0, Inclusive = true)]
+            [CuDnnWindow(DiagonalBandLeftBound = 4096, DiagonalBandRightBound = 0, DiagonalAlignment = WindowAlignment.BottomRight)]
+            [FlashAttentionWindow(WindowSizeLeft = 4095, WindowSizeRight = 0)]
+            [FlashAttention4Window(WindowSizeLeft = 4095, WindowSizeRight = 0)]
+            [TransformerEngineWindow(WindowSizeLeft = 4095, WindowSizeRight = 0, AttnMaskType = TransformerEngineMaskType.CausalBottomRight)]
+            [FlexAttentionWindow(WindowLeft = 4095, WindowRight = 0, Alignment = WindowAlignment.BottomRight)]
+            [HuggingFaceWindow(SlidingWindow = 4096)]
+            [FlashInferWindow(WindowLeft = 4095, WindowRight = 0)]
+            [OnnxRuntimeWindow(LocalWindowSize = 4095)]
+            [XFormersWindow(WindowLeft = 4095, WindowRight = 0)]
+            public static partial class MistralAttention;
+            """);
+        Assert.Empty(diagnostics);
+    }
+
+    [Theory]
+    [InlineData("Window")]
+    [InlineData("Forward")]
+    [InlineData("CuDnn")]
+    public void KG0010_NamedLikeAGeneratedMember(string name)
+    {
+        var diagnostics = GeneratorRunner.AllDiagnostics($"using KernelGen;\n[AttentionKernel(HeadDim = 64)] public static partial class {name};");
+        var diagnostic = Assert.Single(diagnostics);
+        Assert.Equal("KG0010", diagnostic.Id);
+    }
+
+    [Fact]
     public void PragmaDisableSuppressesKernelGenWarnings()
     {
         const string Source = """

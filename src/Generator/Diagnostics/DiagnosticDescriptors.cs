@@ -116,4 +116,25 @@ internal static class DiagnosticDescriptors
         "'{0}': {1} = {2} is not valid: {3}",
         UsageCategory, DiagnosticSeverity.Error, isEnabledByDefault: true,
         description: "An attribute argument has a value KernelGen cannot use.");
+
+    public static readonly DiagnosticDescriptor PinnedWindowMismatch = new(
+        "KG0016",
+        "Pinned backend parameters describe another window",
+        "[{0}] on '{1}' does not describe its window {2}: {3} would show {4}. Pin [{5}] instead.",
+        WindowCategory, DiagnosticSeverity.Error, isEnabledByDefault: true,
+        description: "A pinned attribute holds the numbers you pass to a backend, read in that backend's own convention. When they select other keys than the spec's window, the backend and KernelGen disagree by some keys, as TransformerEngine's cuDNN path did when it passed its inclusive left bound as cuDNN's exclusive one.");
+
+    public static readonly DiagnosticDescriptor TargetCannotExpressWindow = new(
+        "KG0017",
+        "Target backend cannot express the window",
+        "'{0}' targets {1}, which cannot express its window {2}: {3}",
+        WindowCategory, DiagnosticSeverity.Error, isEnabledByDefault: true,
+        description: "KernelGen never rounds a window to a nearby one a backend can express. Change the window, or drop the target.");
+
+    public static readonly DiagnosticDescriptor RawBoundPassedToBackend = new(
+        "KG0018",
+        "Backend parameters built from another convention's raw bound",
+        "new {0}(...) takes {1}'s own numbers, but {2} is KernelGen's inclusive bound. Call {3} instead.",
+        WindowCategory, DiagnosticSeverity.Warning, isEnabledByDefault: true,
+        description: "Backends count window bounds differently (cuDNN's left bound is KernelGen's plus one). Convert the window with the backend's To method, which does the arithmetic and refuses windows the backend cannot express.");
 }

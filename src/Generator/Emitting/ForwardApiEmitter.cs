@@ -5,7 +5,7 @@ namespace KernelGen.Generator.Emitting;
 
 /// <summary>
 /// Emits a spec's public <c>Forward</c> overloads (device views on a stream or on the default stream, and host
-/// spans) and the one private <c>Launch</c> they all go through. Validation, grids and host copies live in the
+/// spans) and the one private <c>LaunchForward</c> they all go through. Validation, grids and host copies live in the
 /// runtime's <c>AttentionLauncher</c>; only what differs per spec is generated.
 /// </summary>
 internal static class ForwardApiEmitter
@@ -42,8 +42,8 @@ internal static class ForwardApiEmitter
         const string NoSync = "Queues the kernel and returns without waiting: synchronise the stream before reading the results.";
 
         writer.WriteLine($$"""
-            private static readonly global::KernelGen.KernelCache<{{kernelType}}> Kernels =
-                new(accelerator => global::ILGPU.Runtime.KernelLoaders.LoadKernel<{{loadArguments}}>(accelerator, Kernel));
+            private static readonly global::KernelGen.KernelCache<{{kernelType}}> CompiledKernels =
+                new(accelerator => global::ILGPU.Runtime.KernelLoaders.LoadKernel<{{loadArguments}}>(accelerator, TiledForwardKernel));
 
             /// <summary>Runs attention on device buffers, on the accelerator's default stream. {{NoSync}}</summary>
             /// <param name="accelerator">The accelerator that owns the buffers.</param>
@@ -68,7 +68,7 @@ internal static class ForwardApiEmitter
             {{OutputDoc}}
             {{ShapeDoc}}
             public static void Forward({{Stream}} stream, {{View}} q, {{View}} k, {{View}} v, {{sinksParameter}}{{View}} output, {{Shape}} shape) =>
-                Launch(stream, new(q, k, v, {{sinksBuffer}}, output, default), shape, writesLogSumExp: false);
+                LaunchForward(stream, new(q, k, v, {{sinksBuffer}}, output, default), shape, writesLogSumExp: false);
 
             /// <summary>Runs attention on device buffers and writes the log-sum-exp, on <paramref name="stream"/>. {{NoSync}}</summary>
             /// <param name="stream">The stream to queue the kernel on.</param>
@@ -77,7 +77,7 @@ internal static class ForwardApiEmitter
             {{LogSumExpDoc}}
             {{ShapeDoc}}
             public static void Forward({{Stream}} stream, {{View}} q, {{View}} k, {{View}} v, {{sinksParameter}}{{View}} output, {{View}} logSumExp, {{Shape}} shape) =>
-                Launch(stream, new(q, k, v, {{sinksBuffer}}, output, logSumExp), shape, writesLogSumExp: true);
+                LaunchForward(stream, new(q, k, v, {{sinksBuffer}}, output, logSumExp), shape, writesLogSumExp: true);
 
             /// <summary>Runs attention on host memory: copies to <paramref name="accelerator"/>, runs, waits, and copies the output back.</summary>
             /// <param name="accelerator">The accelerator to run on.</param>
@@ -85,7 +85,7 @@ internal static class ForwardApiEmitter
             {{OutputDoc}}
             {{ShapeDoc}}
             public static void Forward({{Accelerator}} accelerator, global::System.ReadOnlySpan<float> q, global::System.ReadOnlySpan<float> k, global::System.ReadOnlySpan<float> v, {{sinksSpan}}global::System.Span<float> output, {{Shape}} shape) =>
-                global::KernelGen.AttentionLauncher.RunOnHost(accelerator, q, k, v, {{sinksBuffer}}, output, default, shape, HeadDim, {{Literal(spec.Sinks)}}, false, static (stream, buffers, size) => Launch(stream, buffers, size, writesLogSumExp: false));
+                global::KernelGen.AttentionLauncher.RunOnHost(accelerator, q, k, v, {{sinksBuffer}}, output, default, shape, HeadDim, {{Literal(spec.Sinks)}}, false, static (stream, buffers, size) => LaunchForward(stream, buffers, size, writesLogSumExp: false));
 
             /// <summary>Runs attention on host memory and writes the log-sum-exp: copies to <paramref name="accelerator"/>, runs, waits, and copies the results back.</summary>
             /// <param name="accelerator">The accelerator to run on.</param>
@@ -94,14 +94,14 @@ internal static class ForwardApiEmitter
             {{LogSumExpDoc}}
             {{ShapeDoc}}
             public static void Forward({{Accelerator}} accelerator, global::System.ReadOnlySpan<float> q, global::System.ReadOnlySpan<float> k, global::System.ReadOnlySpan<float> v, {{sinksSpan}}global::System.Span<float> output, global::System.Span<float> logSumExp, {{Shape}} shape) =>
-                global::KernelGen.AttentionLauncher.RunOnHost(accelerator, q, k, v, {{sinksBuffer}}, output, logSumExp, shape, HeadDim, {{Literal(spec.Sinks)}}, true, static (stream, buffers, size) => Launch(stream, buffers, size, writesLogSumExp: true));
+                global::KernelGen.AttentionLauncher.RunOnHost(accelerator, q, k, v, {{sinksBuffer}}, output, logSumExp, shape, HeadDim, {{Literal(spec.Sinks)}}, true, static (stream, buffers, size) => LaunchForward(stream, buffers, size, writesLogSumExp: true));
 
-            private static void Launch({{Stream}} stream, global::KernelGen.AttentionLauncher.Buffers buffers, {{Shape}} shape, bool writesLogSumExp)
+            private static void LaunchForward({{Stream}} stream, global::KernelGen.AttentionLauncher.Buffers buffers, {{Shape}} shape, bool writesLogSumExp)
             {
                 global::System.ArgumentNullException.ThrowIfNull(stream);
                 var (config, arguments) = global::KernelGen.AttentionLauncher.Prepare(
                     buffers, shape, Window, HeadDim, QueryTileSize, ThreadsPerGroup, hasSinks: {{Literal(spec.Sinks)}}, writesLogSumExp);
-                Kernels.Get(stream.Accelerator)(stream, config, buffers.Query, buffers.Key, buffers.Value, {{(spec.Sinks ? "buffers.SinkLogits, " : string.Empty)}}buffers.Output, buffers.LogSumExp, arguments);
+                CompiledKernels.Get(stream.Accelerator)(stream, config, buffers.Query, buffers.Key, buffers.Value, {{(spec.Sinks ? "buffers.SinkLogits, " : string.Empty)}}buffers.Output, buffers.LogSumExp, arguments);
             }
             """);
     }

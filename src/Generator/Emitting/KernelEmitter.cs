@@ -106,7 +106,7 @@ internal static class KernelEmitter
             /// One group computes one tile of queries for one head of one sequence: it stages Q, then each visited
             /// K/V tile, in shared memory and keeps a running (online) softmax per row.
             /// </summary>
-            private static void Kernel(
+            private static void TiledForwardKernel(
                 {{View}} q,
                 {{View}} k,
                 {{View}} v,{{sinkParameter}}

@@ -1,3 +1,5 @@
+using System;
+using System.Collections.Generic;
 using System.Linq;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
@@ -36,6 +38,24 @@ internal sealed class AttributeArguments
 
     /// <summary>Whether the argument was written at all, valid or not.</summary>
     public bool IsGiven(string name) => _attribute.NamedArguments.Any(pair => pair.Key == name);
+
+    /// <summary>The values of an enum-array argument; empty when not given, null when not readable.</summary>
+    public IReadOnlyList<T>? GetEnumArray<T>(string name)
+        where T : struct, Enum
+    {
+        foreach (var pair in _attribute.NamedArguments)
+        {
+            if (pair.Key == name)
+            {
+                return pair.Value.Kind != TypedConstantKind.Array ? null
+                    : pair.Value.IsNull ? Array.Empty<T>()
+                    : pair.Value.Values.All(v => v.Value is int) ? pair.Value.Values.Select(v => (T)Enum.ToObject(typeof(T), (int)v.Value!)).ToList()
+                    : null;
+            }
+        }
+
+        return Array.Empty<T>();
+    }
 
     /// <summary>The argument's value when it was written as a constant of type <typeparamref name="T"/>.</summary>
     public ArgumentValue<T> Get<T>(string name)

@@ -57,6 +57,12 @@ internal static class KernelSpecParser
         cancellationToken.ThrowIfCancellationRequested();
         var windowAttribute = type.GetAttributes().FirstOrDefault(a => a.AttributeClass?.ToDisplayString() == SlidingWindowAttributeName);
         var window = ReadWindow(name, windowAttribute, causal.Value, diagnostics, out var writtenAs);
+        var targets = kernel.GetEnumArray<Backend>("Targets");
+        var targetsOk = targets is not null && targets.All(target => CheckEnum(name, kernel, "Targets", new ArgumentValue<Backend>(true, target), WindowConventions.IsDefined(target), diagnostics));
+        if (window is AttentionWindow checkedWindow && targetsOk)
+        {
+            PinReader.Check(name, type.GetAttributes(), checkedWindow, targets!, kernel.LocationOf("Targets"), diagnostics);
+        }
 
         if (!targetOk || containers is null || tiles is null || window is null || !numbersOk
             || (kernel.IsGiven("Causal") && !causal.IsValid) || (kernel.IsGiven("Sinks") && !sinks.IsValid))
@@ -90,6 +96,7 @@ internal static class KernelSpecParser
             : type.IsRecord ? "a record, not a plain class"
             : type.IsGenericType ? "generic"
             : !declaration.Modifiers.Any(SyntaxKind.PartialKeyword) ? "not declared 'partial'"
+            : GeneratedMemberNames.All.Contains(type.Name) ? $"named like one of the members KernelGen generates into it ('{type.Name}'); rename it"
             : null;
         if (problem is null)
         {

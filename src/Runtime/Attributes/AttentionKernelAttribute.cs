@@ -34,4 +34,10 @@ public sealed class AttentionKernelAttribute : Attribute
     /// The generated <c>Forward</c> methods then take a <c>sinkLogits</c> argument of length <c>Heads</c>.
     /// </summary>
     public bool Sinks { get; set; }
+
+    /// <summary>
+    /// Backends this window must run on. The build fails (KG0017) when one of them cannot express the window;
+    /// a pinned window attribute such as <see cref="CuDnnWindowAttribute"/> makes its backend a target too.
+    /// </summary>
+    public Backend[]? Targets { get; set; }
 }

@@ -26,8 +26,8 @@ static partial class Gemma2LocalAttention
     private const int ThreadsPerRow = 16;
     private const int ThreadsPerGroup = 256;
 
-    private static readonly global::KernelGen.KernelCache<global::System.Action<global::ILGPU.Runtime.AcceleratorStream, global::ILGPU.KernelConfig, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, global::KernelGen.AttentionKernelArguments>> Kernels =
-        new(accelerator => global::ILGPU.Runtime.KernelLoaders.LoadKernel<global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, global::KernelGen.AttentionKernelArguments>(accelerator, Kernel));
+    private static readonly global::KernelGen.KernelCache<global::System.Action<global::ILGPU.Runtime.AcceleratorStream, global::ILGPU.KernelConfig, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, global::KernelGen.AttentionKernelArguments>> CompiledKernels =
+        new(accelerator => global::ILGPU.Runtime.KernelLoaders.LoadKernel<global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, global::KernelGen.AttentionKernelArguments>(accelerator, TiledForwardKernel));
 
     /// <summary>Runs attention on device buffers, on the accelerator's default stream. Queues the kernel and returns without waiting: synchronise the stream before reading the results.</summary>
     /// <param name="accelerator">The accelerator that owns the buffers.</param>
@@ -64,7 +64,7 @@ static partial class Gemma2LocalAttention
     /// <param name="shape">The sizes; every buffer length is checked against them before anything launches.</param>
     /// <exception cref="global::System.ArgumentException">A size is not positive, <c>Heads</c> is not a multiple of <c>KvHeads</c>, or a buffer length does not match.</exception>
     public static void Forward(global::ILGPU.Runtime.AcceleratorStream stream, global::ILGPU.ArrayView<float> q, global::ILGPU.ArrayView<float> k, global::ILGPU.ArrayView<float> v, global::ILGPU.ArrayView<float> sinkLogits, global::ILGPU.ArrayView<float> output, global::KernelGen.AttentionShape shape) =>
-        Launch(stream, new(q, k, v, sinkLogits, output, default), shape, writesLogSumExp: false);
+        LaunchForward(stream, new(q, k, v, sinkLogits, output, default), shape, writesLogSumExp: false);
 
     /// <summary>Runs attention on device buffers and writes the log-sum-exp, on <paramref name="stream"/>. Queues the kernel and returns without waiting: synchronise the stream before reading the results.</summary>
     /// <param name="stream">The stream to queue the kernel on.</param>
@@ -77,7 +77,7 @@ static partial class Gemma2LocalAttention
     /// <param name="shape">The sizes; every buffer length is checked against them before anything launches.</param>
     /// <exception cref="global::System.ArgumentException">A size is not positive, <c>Heads</c> is not a multiple of <c>KvHeads</c>, or a buffer length does not match.</exception>
     public static void Forward(global::ILGPU.Runtime.AcceleratorStream stream, global::ILGPU.ArrayView<float> q, global::ILGPU.ArrayView<float> k, global::ILGPU.ArrayView<float> v, global::ILGPU.ArrayView<float> sinkLogits, global::ILGPU.ArrayView<float> output, global::ILGPU.ArrayView<float> logSumExp, global::KernelGen.AttentionShape shape) =>
-        Launch(stream, new(q, k, v, sinkLogits, output, logSumExp), shape, writesLogSumExp: true);
+        LaunchForward(stream, new(q, k, v, sinkLogits, output, logSumExp), shape, writesLogSumExp: true);
 
     /// <summary>Runs attention on host memory: copies to <paramref name="accelerator"/>, runs, waits, and copies the output back.</summary>
     /// <param name="accelerator">The accelerator to run on.</param>
@@ -89,7 +89,7 @@ static partial class Gemma2LocalAttention
     /// <param name="shape">The sizes; every buffer length is checked against them before anything launches.</param>
     /// <exception cref="global::System.ArgumentException">A size is not positive, <c>Heads</c> is not a multiple of <c>KvHeads</c>, or a buffer length does not match.</exception>
     public static void Forward(global::ILGPU.Runtime.Accelerator accelerator, global::System.ReadOnlySpan<float> q, global::System.ReadOnlySpan<float> k, global::System.ReadOnlySpan<float> v, global::System.ReadOnlySpan<float> sinkLogits, global::System.Span<float> output, global::KernelGen.AttentionShape shape) =>
-        global::KernelGen.AttentionLauncher.RunOnHost(accelerator, q, k, v, sinkLogits, output, default, shape, HeadDim, true, false, static (stream, buffers, size) => Launch(stream, buffers, size, writesLogSumExp: false));
+        global::KernelGen.AttentionLauncher.RunOnHost(accelerator, q, k, v, sinkLogits, output, default, shape, HeadDim, true, false, static (stream, buffers, size) => LaunchForward(stream, buffers, size, writesLogSumExp: false));
 
     /// <summary>Runs attention on host memory and writes the log-sum-exp: copies to <paramref name="accelerator"/>, runs, waits, and copies the results back.</summary>
     /// <param name="accelerator">The accelerator to run on.</param>
@@ -102,14 +102,14 @@ static partial class Gemma2LocalAttention
     /// <param name="shape">The sizes; every buffer length is checked against them before anything launches.</param>
     /// <exception cref="global::System.ArgumentException">A size is not positive, <c>Heads</c> is not a multiple of <c>KvHeads</c>, or a buffer length does not match.</exception>
     public static void Forward(global::ILGPU.Runtime.Accelerator accelerator, global::System.ReadOnlySpan<float> q, global::System.ReadOnlySpan<float> k, global::System.ReadOnlySpan<float> v, global::System.ReadOnlySpan<float> sinkLogits, global::System.Span<float> output, global::System.Span<float> logSumExp, global::KernelGen.AttentionShape shape) =>
-        global::KernelGen.AttentionLauncher.RunOnHost(accelerator, q, k, v, sinkLogits, output, logSumExp, shape, HeadDim, true, true, static (stream, buffers, size) => Launch(stream, buffers, size, writesLogSumExp: true));
+        global::KernelGen.AttentionLauncher.RunOnHost(accelerator, q, k, v, sinkLogits, output, logSumExp, shape, HeadDim, true, true, static (stream, buffers, size) => LaunchForward(stream, buffers, size, writesLogSumExp: true));
 
-    private static void Launch(global::ILGPU.Runtime.AcceleratorStream stream, global::KernelGen.AttentionLauncher.Buffers buffers, global::KernelGen.AttentionShape shape, bool writesLogSumExp)
+    private static void LaunchForward(global::ILGPU.Runtime.AcceleratorStream stream, global::KernelGen.AttentionLauncher.Buffers buffers, global::KernelGen.AttentionShape shape, bool writesLogSumExp)
     {
         global::System.ArgumentNullException.ThrowIfNull(stream);
         var (config, arguments) = global::KernelGen.AttentionLauncher.Prepare(
             buffers, shape, Window, HeadDim, QueryTileSize, ThreadsPerGroup, hasSinks: true, writesLogSumExp);
-        Kernels.Get(stream.Accelerator)(stream, config, buffers.Query, buffers.Key, buffers.Value, buffers.SinkLogits, buffers.Output, buffers.LogSumExp, arguments);
+        CompiledKernels.Get(stream.Accelerator)(stream, config, buffers.Query, buffers.Key, buffers.Value, buffers.SinkLogits, buffers.Output, buffers.LogSumExp, arguments);
     }
 
     /// <summary>
@@ -126,7 +126,7 @@ static partial class Gemma2LocalAttention
     /// One group computes one tile of queries for one head of one sequence: it stages Q, then each visited
     /// K/V tile, in shared memory and keeps a running (online) softmax per row.
     /// </summary>
-    private static void Kernel(
+    private static void TiledForwardKernel(
         global::ILGPU.ArrayView<float> q,
         global::ILGPU.ArrayView<float> k,
         global::ILGPU.ArrayView<float> v,

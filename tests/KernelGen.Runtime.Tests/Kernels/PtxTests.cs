@@ -91,7 +91,7 @@ public sealed class PtxTests
         // A context of its own: one failed compile can break later compiles in the same context.
         using var context = Context.Create(builder => builder.EnableAlgorithms());
         using var backend = new PTXBackend(context, CudaArchitecture.SM_90, CudaInstructionSet.ISA_88, null!);
-        var kernel = spec.GetMethod("Kernel", BindingFlags.NonPublic | BindingFlags.Static)!;
+        var kernel = spec.GetMethod("TiledForwardKernel", BindingFlags.NonPublic | BindingFlags.Static)!;
         return ((PTXCompiledKernel)backend.Compile(EntryPointDescription.FromExplicitlyGroupedKernel(kernel), default)).PTXAssembly;
     }
 }

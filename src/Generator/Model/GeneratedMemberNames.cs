@@ -1,0 +1,20 @@
+using System.Collections.Generic;
+using System.Linq;
+
+namespace KernelGen.Generator.Model;
+
+/// <summary>
+/// The member names the emitters add to a kernel class. A class with one of these names cannot hold them
+/// (CS0542), so the parser reports KG0010 instead of emitting code that does not compile.
+/// </summary>
+internal static class GeneratedMemberNames
+{
+    public static readonly HashSet<string> All = new(
+        new[]
+        {
+            "HeadDim", "HasLeftBound", "WindowLeft", "HasRightBound", "WindowRight", "Alignment", "Window",
+            "QueryTileSize", "KeyTileSize", "SoftmaxScale", "LogitSoftCap", "SharedMemoryBytes",
+            "HeadDimPerThread", "ThreadsPerRow", "ThreadsPerGroup", "CompiledKernels", "Forward", "LaunchForward",
+            "IsVisible", "TiledForwardKernel",
+        }.Concat(System.Enum.GetNames(typeof(Backend))));
+}

@@ -1,0 +1,93 @@
+using System.Collections.Immutable;
+using System.Linq;
+using System.Threading;
+using System.Threading.Tasks;
+using KernelGen.CodeFixes;
+using KernelGen.Generator.Analysis;
+using KernelGen.Generator.Tests.Infrastructure;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CodeActions;
+using Microsoft.CodeAnalysis.CodeFixes;
+using Microsoft.CodeAnalysis.Diagnostics;
+using Microsoft.CodeAnalysis.Text;
+using Xunit;
+
+namespace KernelGen.Generator.Tests;
+
+/// <summary>KG0018 flags a backend record built from a canonical bound, and its code fix calls the conversion.</summary>
+public sealed class CodeFixTests
+{
+    private const string Spec = """
+        using KernelGen;
+        namespace Models;
+        [AttentionKernel(HeadDim = 64)]
+        [SlidingWindow(Left = 4095, Right = 0, Inclusive = true)]
+        public static partial class Mistral;
+        """;
+
+    [Fact]
+    public async Task RawBoundIsFlaggedAndFixed()
+    {
+        const string Use = """
+            using KernelGen;
+            namespace Models;
+            public static class Launch
+            {
+                public static CuDnnWindow Parameters() => new CuDnnWindow(Mistral.WindowLeft, Mistral.WindowRight, Mistral.Alignment);
+            }
+            """;
+        var diagnostic = Assert.Single(await AnalyzeAsync(Use));
+        Assert.Equal("KG0018", diagnostic.Id);
+        Assert.Equal(
+            "new CuDnnWindow(...) takes cuDNN's own numbers, but Mistral.WindowLeft is KernelGen's inclusive bound. Call Mistral.Window.ToCuDnn() instead.",
+            diagnostic.GetMessage(System.Globalization.CultureInfo.InvariantCulture));
+
+        var fixedText = await ApplyFixAsync(Use, diagnostic);
+        Assert.Contains("public static CuDnnWindow Parameters() => Mistral.Window.ToCuDnn();", fixedText);
+        Assert.Empty(await AnalyzeAsync(fixedText));
+    }
+
+    [Fact]
+    public async Task ConvertedOrUnrelatedNumbersAreNotFlagged()
+    {
+        const string Use = """
+            using KernelGen;
+            namespace Models;
+            public static class Launch
+            {
+                public static CuDnnWindow Converted() => Mistral.Window.ToCuDnn();
+                public static CuDnnWindow Generated() => Mistral.CuDnn.Parameters;
+                public static FlashAttentionWindow Literal() => new FlashAttentionWindow(4095, 0);
+            }
+            """;
+        Assert.Empty(await AnalyzeAsync(Use));
+    }
+
+    private static async Task<ImmutableArray<Diagnostic>> AnalyzeAsync(string use)
+    {
+        var (_, output) = GeneratorRunner.Run(Spec, use);
+        var analyzed = output.WithAnalyzers(ImmutableArray.Create<DiagnosticAnalyzer>(new RawBoundAnalyzer()));
+        return await analyzed.GetAnalyzerDiagnosticsAsync();
+    }
+
+    private static async Task<string> ApplyFixAsync(string use, Diagnostic diagnostic)
+    {
+        using var workspace = new AdhocWorkspace();
+        var (_, output) = GeneratorRunner.Run(Spec, use);
+        var project = workspace.AddProject("User", LanguageNames.CSharp)
+            .WithMetadataReferences(output.References)
+            .WithCompilationOptions(output.Options);
+        foreach (var tree in output.SyntaxTrees)
+        {
+            project = project.AddDocument(System.IO.Path.GetFileName(tree.FilePath), tree.GetText(), filePath: tree.FilePath).Project;
+        }
+
+        var document = project.Documents.Single(d => d.FilePath == diagnostic.Location.SourceTree!.FilePath);
+        var actions = new System.Collections.Generic.List<CodeAction>();
+        var context = new CodeFixContext(document, diagnostic, (action, _) => actions.Add(action), CancellationToken.None);
+        await new UseWindowConversionCodeFix().RegisterCodeFixesAsync(context);
+        var operation = Assert.Single(await Assert.Single(actions).GetOperationsAsync(CancellationToken.None));
+        var changed = ((ApplyChangesOperation)operation).ChangedSolution.GetDocument(document.Id)!;
+        return (await changed.GetTextAsync()).ToString();
+    }
+}
