@@ -208,7 +208,7 @@ public sealed class DiagnosticTests
             [FlexAttentionWindow(WindowLeft = 4095, WindowRight = 0, Alignment = WindowAlignment.BottomRight)]
             [HuggingFaceWindow(SlidingWindow = 4096)]
             [FlashInferWindow(WindowLeft = 4095, WindowRight = 0)]
-            [OnnxRuntimeWindow(LocalWindowSize = 4095)]
+            [OnnxRuntimeWindow(LocalWindowSize = 4096)]
             [XFormersWindow(WindowLeft = 4095, WindowRight = 0)]
             public static partial class MistralAttention;
             """);

@@ -279,14 +279,14 @@ internal static class BackendDescriptions
         }
 
         return new(
-            new[] { Int("LocalWindowSize", p.LocalWindowSize, "local_window_size: keys before the diagonal (-1: all). Older CPU kernels read 0 as all.") },
+            new[] { Int("LocalWindowSize", p.LocalWindowSize, "local_window_size: keys the query sees, its own included (-1: all), as ONNX Runtime 1.31.1 reads it.") },
             "OnnxRuntimeWindow", "LocalWindowSize", "seq", "totalSeqId", "sequenceLength", "totalSequenceLength",
             new[]
             {
-                "// gqa_attention_base.h: seq_causal_length = past + seq + 1; a window keeps its last local_window_size + 1 keys.",
+                "// gqa_attention_base.h (1.31.1): seq_causal_length = past + seq + 1; a window keeps its last local_window_size keys.",
                 "long seqCausalLength = ((long)totalSequenceLength - sequenceLength) + seq + 1;",
                 p.LocalWindowSize >= 0
-                    ? "long startOffset = seqCausalLength > (long)LocalWindowSize + 1 ? seqCausalLength - LocalWindowSize - 1 : 0;"
+                    ? "long startOffset = seqCausalLength > LocalWindowSize ? seqCausalLength - LocalWindowSize : 0;"
                     : "long startOffset = 0;",
             },
             new[] { "totalSeqId >= startOffset", "totalSeqId < seqCausalLength", "totalSeqId < totalSequenceLength" },

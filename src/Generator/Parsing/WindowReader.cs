@@ -46,7 +46,7 @@ internal static class WindowReader
 
             right ??= 0;
         }
-        else if (window.Left is not null && window.Right is null)
+        else if (window.Left is not null && right is null)
         {
             problems.Add(new(DiagnosticDescriptors.RightBoundOmitted, "Left", new object[] { className }));
         }

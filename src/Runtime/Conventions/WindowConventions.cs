@@ -51,61 +51,92 @@ static class WindowConventions
 
     /// <summary>
     /// Reads bounds written in <paramref name="backend"/>'s convention (<see langword="null"/> = not given) as
-    /// canonical inclusive bounds. Returns <see langword="false"/> with a sentence in <paramref name="error"/>
-    /// when the numbers mean nothing in that convention.
+    /// canonical inclusive bounds, through the same <c>AttentionWindow.FromX</c> conversions the runtime uses.
+    /// Returns <see langword="false"/> with a sentence in <paramref name="error"/> when the numbers mean nothing
+    /// in that convention.
     /// </summary>
     public static bool TryRead(
         Backend backend, int? left, int? right, bool causal,
         out int? canonicalLeft, out int? canonicalRight, out string? error)
     {
         canonicalLeft = canonicalRight = null;
-        error = null;
-        switch (backend)
+        if (!CheckSide(backend, "Left", left, out error) || !CheckSide(backend, "Right", right, out error))
         {
-            case Backend.HuggingFace:
-                return TryReadHuggingFace(left, right, causal, out canonicalLeft, out canonicalRight, out error);
-            case Backend.OnnxRuntime when right is int onnxRight && onnxRight != 0:
-                error = "ONNX Runtime's GroupQueryAttention is always causal and has no right bound: give Right = 0 or omit it with Causal = true";
-                return false;
-        }
-
-        return TryReadSide(backend, "Left", left, isLeft: true, out canonicalLeft, out error)
-            && TryReadSide(backend, "Right", right, isLeft: false, out canonicalRight, out error);
-    }
-
-    private static bool TryReadSide(Backend backend, string side, int? value, bool isLeft, out int? bound, out string? error)
-    {
-        bound = null;
-        error = null;
-        if (value is not int number)
-        {
-            return true;
-        }
-
-        if (number == UnboundedSentinel(backend))
-        {
-            return true;
-        }
-
-        if (number < 0)
-        {
-            var sentinel = UnboundedSentinel(backend);
-            error = backend == Backend.FlashAttention4
-                ? $"{side} = {number}: FlashAttention 4 reads negative numbers as literal offsets that move the band off the diagonal, not as 'unbounded'; omit {side} for an unbounded side"
-                : sentinel is int s
-                    ? $"{side} = {number}: {DisplayName(backend)} takes values of 0 or more, or {s} for unbounded"
-                    : $"{side} = {number}: {DisplayName(backend)} takes values of 0 or more and has no 'unbounded' sentinel; omit {side} for an unbounded side";
             return false;
         }
 
-        // cuDNN's left bound is exclusive: diag - LB < j, so LB keys (the diagonal included) remain.
-        bound = backend == Backend.CuDnn && isLeft ? number - 1 : number;
+        // An omitted bound is unbounded; in conventions with a sentinel that is the sentinel.
+        var sentinel = UnboundedSentinel(backend) ?? 0;
+        AttentionWindow window;
+        switch (backend)
+        {
+            case Backend.FlashAttention2:
+                window = AttentionWindow.FromFlashAttention(new FlashAttentionWindow(left ?? sentinel, right ?? sentinel));
+                break;
+            case Backend.FlashAttention4:
+                window = AttentionWindow.FromFlashAttention4(new FlashAttention4Window(left, right));
+                break;
+            case Backend.CuDnn:
+                window = AttentionWindow.FromCuDnn(new CuDnnWindow(left, right, WindowAlignment.BottomRight));
+                break;
+            case Backend.TransformerEngine:
+                window = AttentionWindow.FromTransformerEngine(new TransformerEngineWindow(left ?? sentinel, right ?? sentinel, TransformerEngineMaskType.NoMask, true));
+                break;
+            case Backend.FlexAttention:
+                window = AttentionWindow.FromFlexAttention(new FlexAttentionWindow(left, right, WindowAlignment.BottomRight));
+                break;
+            case Backend.HuggingFace:
+                if (!TryReadHuggingFace(left, right, causal, out var huggingFace, out error))
+                {
+                    return false;
+                }
+
+                window = AttentionWindow.FromHuggingFace(huggingFace);
+                break;
+            case Backend.FlashInfer:
+                window = AttentionWindow.FromFlashInfer(new FlashInferWindow(left ?? sentinel, right ?? sentinel));
+                break;
+            case Backend.OnnxRuntime:
+                if (right is int onnxRight && onnxRight != 0)
+                {
+                    error = "ONNX Runtime's GroupQueryAttention is always causal and has no right bound: give Right = 0 or omit it";
+                    return false;
+                }
+
+                window = AttentionWindow.FromOnnxRuntime(new OnnxRuntimeWindow(left ?? sentinel));
+                break;
+            default:
+                // xformers and JAX take plain inclusive bounds on both sides.
+                window = new AttentionWindow(left, right);
+                break;
+        }
+
+        canonicalLeft = window.Left;
+        canonicalRight = window.Right;
         return true;
     }
 
-    private static bool TryReadHuggingFace(int? left, int? right, bool causal, out int? canonicalLeft, out int? canonicalRight, out string? error)
+    /// <summary>Values below 0 are only meaningful as the backend's own unbounded sentinel.</summary>
+    private static bool CheckSide(Backend backend, string side, int? value, out string? error)
     {
-        canonicalLeft = canonicalRight = null;
+        error = null;
+        if (value is not int number || number >= 0 || number == UnboundedSentinel(backend))
+        {
+            return true;
+        }
+
+        var sentinel = UnboundedSentinel(backend);
+        error = backend == Backend.FlashAttention4
+            ? $"{side} = {number}: FlashAttention 4 reads negative numbers as literal offsets that move the band off the diagonal, not as 'unbounded'; omit {side} for an unbounded side"
+            : sentinel is int s
+                ? $"{side} = {number}: {DisplayName(backend)} takes values of 0 or more, or {s} for unbounded"
+                : $"{side} = {number}: {DisplayName(backend)} takes values of 0 or more and has no 'unbounded' sentinel; omit {side} for an unbounded side";
+        return false;
+    }
+
+    private static bool TryReadHuggingFace(int? left, int? right, bool causal, out HuggingFaceWindow window, out string? error)
+    {
+        window = default;
         error = null;
         if (left is not int width || width < 1)
         {
@@ -115,16 +146,13 @@ static class WindowConventions
 
         if (right == 0 || (right is null && causal))
         {
-            // Causal: q - W < kv <= q, so W keys with the query's own.
-            canonicalLeft = width - 1;
-            canonicalRight = 0;
+            window = new HuggingFaceWindow(width, IsCausal: true);
             return true;
         }
 
         if (right == width)
         {
-            // Bidirectional: |q - kv| <= W.
-            canonicalLeft = canonicalRight = width;
+            window = new HuggingFaceWindow(width, IsCausal: false);
             return true;
         }
 

@@ -206,7 +206,7 @@ static partial class CausalAttention
     /// </remarks>
     public static class OnnxRuntime
     {
-        /// <summary>local_window_size: keys before the diagonal (-1: all). Older CPU kernels read 0 as all.</summary>
+        /// <summary>local_window_size: keys the query sees, its own included (-1: all), as ONNX Runtime 1.31.1 reads it.</summary>
         public const int LocalWindowSize = -1;
 
         /// <summary>The parameters as a value, for code that passes them on.</summary>
@@ -215,7 +215,7 @@ static partial class CausalAttention
         /// <summary>ONNX Runtime's own visibility test, with its own arithmetic and names.</summary>
         public static bool IsVisible(int seq, int totalSeqId, int sequenceLength, int totalSequenceLength)
         {
-            // gqa_attention_base.h: seq_causal_length = past + seq + 1; a window keeps its last local_window_size + 1 keys.
+            // gqa_attention_base.h (1.31.1): seq_causal_length = past + seq + 1; a window keeps its last local_window_size keys.
             long seqCausalLength = ((long)totalSequenceLength - sequenceLength) + seq + 1;
             long startOffset = 0;
             return totalSeqId >= startOffset

@@ -245,13 +245,13 @@ static partial class MistralAttention
     /// <remarks>
     /// <code>
     /// helper.make_node("GroupQueryAttention", inputs, outputs, domain="com.microsoft",
-    ///                  num_heads=heads, kv_num_heads=kv_heads, local_window_size=4095)
+    ///                  num_heads=heads, kv_num_heads=kv_heads, local_window_size=4096)
     /// </code>
     /// </remarks>
     public static class OnnxRuntime
     {
-        /// <summary>local_window_size: keys before the diagonal (-1: all). Older CPU kernels read 0 as all.</summary>
-        public const int LocalWindowSize = 4095;
+        /// <summary>local_window_size: keys the query sees, its own included (-1: all), as ONNX Runtime 1.31.1 reads it.</summary>
+        public const int LocalWindowSize = 4096;
 
         /// <summary>The parameters as a value, for code that passes them on.</summary>
         public static global::KernelGen.OnnxRuntimeWindow Parameters => new(LocalWindowSize);
@@ -259,9 +259,9 @@ static partial class MistralAttention
         /// <summary>ONNX Runtime's own visibility test, with its own arithmetic and names.</summary>
         public static bool IsVisible(int seq, int totalSeqId, int sequenceLength, int totalSequenceLength)
         {
-            // gqa_attention_base.h: seq_causal_length = past + seq + 1; a window keeps its last local_window_size + 1 keys.
+            // gqa_attention_base.h (1.31.1): seq_causal_length = past + seq + 1; a window keeps its last local_window_size keys.
             long seqCausalLength = ((long)totalSequenceLength - sequenceLength) + seq + 1;
-            long startOffset = seqCausalLength > (long)LocalWindowSize + 1 ? seqCausalLength - LocalWindowSize - 1 : 0;
+            long startOffset = seqCausalLength > LocalWindowSize ? seqCausalLength - LocalWindowSize : 0;
             return totalSeqId >= startOffset
                 && totalSeqId < seqCausalLength
                 && totalSeqId < totalSequenceLength;

@@ -104,9 +104,9 @@ public sealed class BackendConversionTests
         Assert.Equal(128, AttentionWindow.Causal(127).ToCuDnn().DiagonalBandLeftBound);
         Assert.Equal(AttentionWindow.Causal(4095), AttentionWindow.FromHuggingFace(new HuggingFaceWindow(4096, true)));
 
-        // HF bidirectional W is (W, W); the ONNX Runtime window W is (W, 0).
+        // HF bidirectional W is (W, W); ONNX Runtime 1.31.1 reads local_window_size W as W keys, (W - 1, 0).
         Assert.Equal(new AttentionWindow(3, 3), AttentionWindow.FromHuggingFace(new HuggingFaceWindow(3, false)));
-        Assert.Equal(AttentionWindow.Causal(3), AttentionWindow.FromOnnxRuntime(new OnnxRuntimeWindow(3)));
+        Assert.Equal(AttentionWindow.Causal(2), AttentionWindow.FromOnnxRuntime(new OnnxRuntimeWindow(3)));
     }
 
     [Fact]

@@ -1,12 +1,12 @@
 namespace KernelGen;
 
 /// <summary>
-/// ONNX Runtime's <c>com.microsoft.GroupQueryAttention</c> attribute <c>local_window_size</c>: always causal, the query
-/// sees its own key and <c>LocalWindowSize</c> keys before it, <c>-1</c> = unbounded, bottom-right (past keys first).
-/// Read in <c>onnxruntime/contrib_ops/cpu/bert/gqa_attention_base.h</c> and run here on the 1.31.1 CPU kernel.
-/// Older CPU kernels tested <c>local_window_size_ &gt; 0</c> and so read 0 as unbounded: avoid 0 with them.
+/// ONNX Runtime's <c>com.microsoft.GroupQueryAttention</c> attribute <c>local_window_size = W</c>: always causal, the
+/// query sees <c>W</c> keys, its own included (so the inclusive left bound is <c>W - 1</c>), <c>-1</c> = unbounded,
+/// bottom-right (past keys first). Run here on the 1.31.1 CPU kernel (tests/KernelGen.Backends.Tests). Other
+/// versions of <c>gqa_attention_base.h</c> kept <c>W + 1</c> keys, or read 0 as unbounded: check yours.
 /// </summary>
-/// <param name="LocalWindowSize">Keys before the diagonal, or -1 for all of them.</param>
+/// <param name="LocalWindowSize">Keys the query sees, its own included, or -1 for all of them.</param>
 #if KERNELGEN_GENERATOR
 internal
 #else
@@ -14,12 +14,12 @@ public
 #endif
 readonly record struct OnnxRuntimeWindow(int LocalWindowSize)
 {
-    /// <summary>ONNX Runtime's test: with <c>causal = past + seq + 1</c> keys, those from <c>causal - W - 1</c> on are visible.</summary>
+    /// <summary>ONNX Runtime 1.31.1's test: of <c>seq_causal_length = past + seq + 1</c> keys, the last <c>W</c> are visible.</summary>
     public bool IsVisible(int seq, int totalSeqId, int sequenceLength, int totalSequenceLength)
     {
         long pastSequenceLength = (long)totalSequenceLength - sequenceLength;
         var seqCausalLength = pastSequenceLength + seq + 1;
-        var startOffset = LocalWindowSize >= 0 && seqCausalLength > (long)LocalWindowSize + 1 ? seqCausalLength - LocalWindowSize - 1 : 0;
+        var startOffset = LocalWindowSize >= 0 && seqCausalLength > LocalWindowSize ? seqCausalLength - LocalWindowSize : 0;
         return totalSeqId >= startOffset && totalSeqId < seqCausalLength && totalSeqId < totalSequenceLength;
     }
 }
@@ -33,20 +33,22 @@ readonly partial record struct AttentionWindow
         reason = Alignment != WindowAlignment.BottomRight ? "GroupQueryAttention puts past keys first, which is bottom-right alignment"
             : Right != 0 ? "GroupQueryAttention is always causal: it has no right bound"
             : Left < 0 ? "local_window_size reads -1 as 'unbounded' and cannot move the band off the diagonal"
+            : Left == int.MaxValue ? "local_window_size would be Left + 1 = 2147483648, beyond int"
             : null;
         if (reason is null)
         {
-            window = new OnnxRuntimeWindow(Left ?? -1);
+            window = new OnnxRuntimeWindow(Left is int left ? left + 1 : -1);
         }
 
         return reason is null;
     }
 
-    /// <summary>This window as ONNX Runtime's <c>local_window_size</c>.</summary>
+    /// <summary>This window as ONNX Runtime's <c>local_window_size</c>: <c>Left + 1</c>.</summary>
     /// <exception cref="WindowNotExpressibleException">GroupQueryAttention cannot express it.</exception>
     public OnnxRuntimeWindow ToOnnxRuntime() =>
         TryToOnnxRuntime(out var window, out var reason) ? window : throw new WindowNotExpressibleException(Backend.OnnxRuntime, this, reason!);
 
     /// <summary>The window GroupQueryAttention applies for <paramref name="window"/>.</summary>
-    public static AttentionWindow FromOnnxRuntime(OnnxRuntimeWindow window) => new(Sentinel(window.LocalWindowSize, nameof(window.LocalWindowSize)), 0);
+    public static AttentionWindow FromOnnxRuntime(OnnxRuntimeWindow window) =>
+        new(Sentinel(window.LocalWindowSize, nameof(window.LocalWindowSize)) is int keys ? keys - 1 : null, 0);
 }
