@@ -1,8 +1,6 @@
 using System;
 using System.Collections.Generic;
-using System.Globalization;
 using System.Linq;
-using System.Reflection;
 using KernelGen.Generator.Diagnostics;
 using Microsoft.CodeAnalysis;
 
@@ -86,7 +84,7 @@ internal static class PinReader
             }
             catch (Exception exception) when (exception is ArgumentException or OverflowException)
             {
-                diagnostics.Add(Diagnostic.Create(DiagnosticDescriptors.InvalidArgument, arguments.Location, className, shortName, Format(parameters), exception.Message));
+                diagnostics.Add(Diagnostic.Create(DiagnosticDescriptors.InvalidArgument, arguments.Location, className, shortName, BackendParameters.Format(parameters), exception.Message));
                 continue;
             }
 
@@ -94,8 +92,8 @@ internal static class PinReader
             {
                 diagnostics.Add(Diagnostic.Create(
                     DiagnosticDescriptors.PinnedWindowMismatch, arguments.Location,
-                    $"{shortName}({Format(parameters)})", className, window, WindowConventions.DisplayName(pin.Backend),
-                    Difference(window, pinnedWindow), $"{shortName}({Format(expected!)})"));
+                    $"{shortName}({BackendParameters.Format(parameters)})", className, window, WindowConventions.DisplayName(pin.Backend),
+                    Difference(window, pinnedWindow), $"{shortName}({BackendParameters.Format(expected!)})"));
             }
         }
 
@@ -152,23 +150,6 @@ internal static class PinReader
 
         static string Describe(KeyRange keys) => keys.IsEmpty ? "no key" : keys.Count == 1 ? $"key {keys.Start} only" : $"keys {keys.Start}..{keys.End - 1} ({keys.Count} keys)";
     }
-
-    /// <summary>A parameter record as attribute arguments: <c>Name = value</c>, omitting unset (null) values.</summary>
-    private static string Format(object parameters) =>
-        string.Join(", ", parameters.GetType().GetProperties(BindingFlags.Public | BindingFlags.Instance)
-            .Where(property => property.CanWrite)
-            .OrderBy(property => property.MetadataToken)
-            .Select(property => (property.Name, Value: property.GetValue(parameters)))
-            .Where(pair => pair.Value is not null)
-            .Select(pair => $"{pair.Name} = {Literal(pair.Value!)}"));
-
-    private static string Literal(object value) => value switch
-    {
-        bool flag => flag ? "true" : "false",
-        Enum member => $"{member.GetType().Name}.{member}",
-        IFormattable number => number.ToString(null, CultureInfo.InvariantCulture),
-        _ => value.ToString(),
-    };
 
     private static int? Int(AttributeArguments arguments, string name) => arguments.Get<int>(name).OrNull;
 

@@ -28,6 +28,38 @@ static class WindowConventions
         _ => backend.ToString(),
     };
 
+    /// <summary>How the backend's numbers read in the normal form (inclusive left L and right R).</summary>
+    public static string NormalForm(Backend backend) => backend switch
+    {
+        Backend.FlashAttention2 => "L = window_size[0], R = window_size[1]; -1 = unbounded",
+        Backend.FlashAttention4 => "L = window_size[0], R = window_size[1]; None = unbounded; negative = literal offset",
+        Backend.CuDnn => "L = diagonal_band_left_bound - 1, R = diagonal_band_right_bound",
+        Backend.TransformerEngine => "L = window_size[0], R = window_size[1] (0 for causal types); -1 = unbounded",
+        Backend.FlexAttention => "mask_mod: q - kv <= L and kv - q <= R, q shifted by KV_LEN - Q_LEN for bottom-right",
+        Backend.HuggingFace => "causal: L = sliding_window - 1, R = 0; bidirectional: L = R = sliding_window",
+        Backend.FlashInfer => "L = window_left, R = window_right; -1 = unbounded",
+        Backend.OnnxRuntime => "L = local_window_size - 1, R = 0; -1 = unbounded (1.31.1, run here)",
+        Backend.XFormers => "L = window_left, R = window_right",
+        Backend.Jax => "L = local_window_size[0], R = local_window_size[1]",
+        _ => backend.ToString(),
+    };
+
+    /// <summary>Where the convention was read, or run.</summary>
+    public static string Source(Backend backend) => backend switch
+    {
+        Backend.FlashAttention2 => "flash-attn `csrc/flash_attn/src/mask.h`, `flash_attn_interface.py`",
+        Backend.FlashAttention4 => "flash-attn `flash_attn/cute/mask.py`, `flash_attn/cute/interface.py`",
+        Backend.CuDnn => "cudnn-frontend `include/cudnn_frontend/graph_properties.h`, python `sdpa` binding",
+        Backend.TransformerEngine => "TransformerEngine `pytorch/attention/dot_product_attention/utils.py` (`get_full_mask`); issue #1197, PR #1212",
+        Backend.FlexAttention => "attention-gym `attn_gym/masks/sliding_window.py`",
+        Backend.HuggingFace => "transformers `src/transformers/masking_utils.py`",
+        Backend.FlashInfer => "flashinfer `include/flashinfer/attention/variants.cuh`",
+        Backend.OnnxRuntime => "Microsoft.ML.OnnxRuntime 1.31.1 CPU kernel, run in `tests/KernelGen.Backends.Tests`; `contrib_ops/cpu/bert/gqa_attention_base.h`",
+        Backend.XFormers => "xformers `xformers/ops/fmha/attn_bias.py`",
+        Backend.Jax => "jax `jax/_src/nn/functions.py`",
+        _ => backend.ToString(),
+    };
+
     /// <summary>Whether <paramref name="value"/> names a member of <see cref="Backend"/>.</summary>
     public static bool IsDefined(Backend value) => value >= Backend.FlashAttention2 && value <= Backend.Jax;
 

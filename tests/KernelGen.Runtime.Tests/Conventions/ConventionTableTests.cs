@@ -1,0 +1,74 @@
+using System;
+using System.IO;
+using System.Linq;
+using System.Runtime.CompilerServices;
+using System.Text;
+using Xunit;
+
+namespace KernelGen.Runtime.Tests.Conventions;
+
+/// <summary>
+/// docs/conventions.md, the table users read, is written from the conversions themselves, so it cannot drift.
+/// Set KERNELGEN_ACCEPT_SNAPSHOTS=1 to rewrite it after a deliberate change.
+/// </summary>
+public sealed class ConventionTableTests
+{
+    private static readonly (string Name, AttentionWindow Window)[] Examples =
+    {
+        ("Mistral 7B, W = 4096", AttentionWindow.Causal(4095)),
+        ("gpt-oss local, W = 128", AttentionWindow.Causal(127)),
+        ("symmetric (2, 2)", new AttentionWindow(2, 2)),
+        ("causal (3, 0), top-left", new AttentionWindow(3, 0, WindowAlignment.TopLeft)),
+        ("causal, unbounded", AttentionWindow.Causal()),
+    };
+
+    [Fact]
+    public void ConventionsTableIsWrittenFromTheConversions()
+    {
+        var path = Path.Combine(RepositoryRoot(), "docs", "conventions.md");
+        var expected = Table();
+        if (Environment.GetEnvironmentVariable("KERNELGEN_ACCEPT_SNAPSHOTS") == "1")
+        {
+            File.WriteAllText(path, expected);
+        }
+
+        Assert.Equal(expected, File.ReadAllText(path).Replace("\r\n", "\n"));
+    }
+
+    private static string Table()
+    {
+        var text = new StringBuilder()
+            .Append("# Window conventions\n\n")
+            .Append("Written by `tests/KernelGen.Runtime.Tests/Conventions/ConventionTableTests.cs` from the conversions in\n")
+            .Append("`src/Runtime/Conventions`; do not edit by hand.\n\n")
+            .Append("KernelGen's normal form: key `j` is visible to query `i` iff `0 <= j < seqK` and `i + off - L <= j <= i + off + R`,\n")
+            .Append("with `off = seqK - seqQ` (bottom-right) or `0` (top-left). A causal window `(L, 0)` shows `L + 1` keys.\n\n")
+            .Append("## How each backend reads its numbers\n\n")
+            .Append("| backend | normal form | sentinel | alignment | read in |\n|---|---|---|---|---|\n");
+        foreach (var backend in Enum.GetValues<Backend>())
+        {
+            var alignment = WindowConventions.ImpliedAlignment(backend, causal: false) is null || WindowConventions.ImpliedAlignment(backend, causal: true) is null
+                ? "state it: " + (backend == Backend.TransformerEngine ? "`causal` is top-left, `causal_bottom_right` and `no_mask` (default) bottom-right" : "top-left unless told otherwise")
+                : "bottom-right";
+            var sentinel = WindowConventions.UnboundedSentinel(backend) is int s ? $"`{s}`" : "none";
+            text.Append($"| {WindowConventions.DisplayName(backend)} | {WindowConventions.NormalForm(backend)} | {sentinel} | {alignment} | {WindowConventions.Source(backend)} |\n");
+        }
+
+        text.Append("\n## The same windows in every backend\n\n")
+            .Append("| backend | ").Append(string.Join(" | ", Examples.Select(e => $"{e.Name}: `{e.Window}`"))).Append(" |\n")
+            .Append("|---|").Append(string.Concat(Examples.Select(_ => "---|"))).Append('\n');
+        foreach (var backend in BackendCase.All)
+        {
+            text.Append($"| {WindowConventions.DisplayName(backend.Backend)} | ");
+            text.Append(string.Join(" | ", Examples.Select(e => backend.TryTo(e.Window) is { Ok: true } converted
+                ? $"`{converted.Parameters!.GetType().Name}({BackendParameters.Format(converted.Parameters)})`"
+                : $"cannot: {backend.TryTo(e.Window).Reason}")));
+            text.Append(" |\n");
+        }
+
+        return text.ToString();
+    }
+
+    private static string RepositoryRoot([CallerFilePath] string here = "") =>
+        Path.GetFullPath(Path.Combine(Path.GetDirectoryName(here)!, "..", "..", ".."));
+}
