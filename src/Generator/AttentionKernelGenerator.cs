@@ -1,3 +1,4 @@
+using System.Linq;
 using KernelGen.Generator.Emitting;
 using KernelGen.Generator.Model;
 using KernelGen.Generator.Parsing;
@@ -27,6 +28,20 @@ public sealed class AttentionKernelGenerator : IIncrementalGenerator
             .Select(static (result, _) => result.Spec)
             .WithTrackingName(TrackingNames.Spec);
         context.RegisterSourceOutput(specs, static (output, spec) => Emit(output, spec));
+
+        // ILGPU's launchers live in their own dynamic assembly and must see the internal window structs.
+        var anyKernel = specs
+            .Select(static (spec, _) => spec is not null)
+            .Collect()
+            .Select(static (flags, _) => flags.Any(flag => flag))
+            .WithTrackingName(TrackingNames.AnyKernel);
+        context.RegisterSourceOutput(anyKernel, static (output, any) =>
+        {
+            if (any)
+            {
+                output.AddSource("KernelGen.IlgpuAccess.g.cs", IlgpuAccessEmitter.Source);
+            }
+        });
 
         var diagnostics = parsed
             .Select(static (result, _) => result.Diagnostics)

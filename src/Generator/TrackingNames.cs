@@ -7,4 +7,5 @@ internal static class TrackingNames
     public const string Spec = nameof(Spec);
     public const string Diagnostics = nameof(Diagnostics);
     public const string OrphanWindows = nameof(OrphanWindows);
+    public const string AnyKernel = nameof(AnyKernel);
 }

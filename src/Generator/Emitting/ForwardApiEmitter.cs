@@ -17,8 +17,10 @@ internal static class ForwardApiEmitter
 
     public static void Write(SourceWriter writer, KernelSpec spec)
     {
-        var kernelType = $"global::System.Action<{Stream}, global::ILGPU.KernelConfig, {string.Join(", ", KernelEmitter.KernelParameterTypes(spec))}>";
-        var loadArguments = string.Join(", ", KernelEmitter.KernelParameterTypes(spec));
+        const string RuntimeWindow = "global::KernelGen.RuntimeWindowBounds";
+        string KernelType(string window) => $"global::System.Action<{Stream}, global::ILGPU.KernelConfig, {string.Join(", ", KernelEmitter.KernelParameterTypes(spec, window))}>";
+        string LoadArguments(string window) => string.Join(", ", KernelEmitter.KernelParameterTypes(spec, window));
+        var baked = KernelEmitter.BakedWindow;
         var sinksParameter = spec.Sinks ? $"{View} sinkLogits, " : string.Empty;
         var sinksSpan = spec.Sinks ? "global::System.ReadOnlySpan<float> sinkLogits, " : string.Empty;
         var sinksArgument = spec.Sinks ? "sinkLogits, " : string.Empty;
@@ -42,8 +44,11 @@ internal static class ForwardApiEmitter
         const string NoSync = "Queues the kernel and returns without waiting: synchronise the stream before reading the results.";
 
         writer.WriteLine($$"""
-            private static readonly global::KernelGen.KernelCache<{{kernelType}}> CompiledKernels =
-                new(accelerator => global::ILGPU.Runtime.KernelLoaders.LoadKernel<{{loadArguments}}>(accelerator, TiledForwardKernel));
+            private static readonly global::KernelGen.KernelCache<{{KernelType(baked)}}> CompiledKernels =
+                new(accelerator => global::ILGPU.Runtime.KernelLoaders.LoadKernel<{{LoadArguments(baked)}}>(accelerator, TiledForwardKernel<{{baked}}>));
+
+            private static readonly global::KernelGen.KernelCache<{{KernelType(RuntimeWindow)}}> CompiledRuntimeWindowKernels =
+                new(accelerator => global::ILGPU.Runtime.KernelLoaders.LoadKernel<{{LoadArguments(RuntimeWindow)}}>(accelerator, TiledForwardKernel<{{RuntimeWindow}}>));
 
             /// <summary>Runs attention on device buffers, on the accelerator's default stream. {{NoSync}}</summary>
             /// <param name="accelerator">The accelerator that owns the buffers.</param>
@@ -96,12 +101,31 @@ internal static class ForwardApiEmitter
             public static void Forward({{Accelerator}} accelerator, global::System.ReadOnlySpan<float> q, global::System.ReadOnlySpan<float> k, global::System.ReadOnlySpan<float> v, {{sinksSpan}}global::System.Span<float> output, global::System.Span<float> logSumExp, {{Shape}} shape) =>
                 global::KernelGen.AttentionLauncher.RunOnHost(accelerator, q, k, v, {{sinksBuffer}}, output, logSumExp, shape, HeadDim, {{Literal(spec.Sinks)}}, true, static (stream, buffers, size) => LaunchForward(stream, buffers, size, writesLogSumExp: true));
 
+            /// <summary>
+            /// Runs the same kernel body with <paramref name="window"/> passed at run time instead of this spec's window,
+            /// compiled once for any window: for windows chosen at run time, and to measure what baking saves.
+            /// The head size, tile sizes and score options stay this spec's. {{NoSync}}
+            /// </summary>
+            /// <param name="stream">The stream to queue the kernel on.</param>
+            {{InputsDoc}}{{sinksDoc}}
+            {{OutputDoc}}
+            /// <param name="window">The window to apply instead of <see cref="Window"/>.</param>
+            {{ShapeDoc}}
+            public static void ForwardWithRuntimeWindow({{Stream}} stream, {{View}} q, {{View}} k, {{View}} v, {{sinksParameter}}{{View}} output, global::KernelGen.AttentionWindow window, {{Shape}} shape)
+            {
+                global::System.ArgumentNullException.ThrowIfNull(stream);
+                var buffers = new global::KernelGen.AttentionLauncher.Buffers(q, k, v, {{sinksBuffer}}, output, default);
+                var (config, arguments) = global::KernelGen.AttentionLauncher.Prepare(
+                    buffers, shape, window, HeadDim, QueryTileSize, ThreadsPerGroup, hasSinks: {{Literal(spec.Sinks)}}, writesLogSumExp: false);
+                CompiledRuntimeWindowKernels.Get(stream.Accelerator)(stream, config, q, k, v, {{sinksArgument}}output, default, arguments, new {{RuntimeWindow}}(window));
+            }
+
             private static void LaunchForward({{Stream}} stream, global::KernelGen.AttentionLauncher.Buffers buffers, {{Shape}} shape, bool writesLogSumExp)
             {
                 global::System.ArgumentNullException.ThrowIfNull(stream);
                 var (config, arguments) = global::KernelGen.AttentionLauncher.Prepare(
                     buffers, shape, Window, HeadDim, QueryTileSize, ThreadsPerGroup, hasSinks: {{Literal(spec.Sinks)}}, writesLogSumExp);
-                CompiledKernels.Get(stream.Accelerator)(stream, config, buffers.Query, buffers.Key, buffers.Value, {{(spec.Sinks ? "buffers.SinkLogits, " : string.Empty)}}buffers.Output, buffers.LogSumExp, arguments);
+                CompiledKernels.Get(stream.Accelerator)(stream, config, buffers.Query, buffers.Key, buffers.Value, {{(spec.Sinks ? "buffers.SinkLogits, " : string.Empty)}}buffers.Output, buffers.LogSumExp, arguments, default);
             }
             """);
     }

@@ -32,10 +32,14 @@ internal static class KernelEmitter
         return writer.ToString();
     }
 
-    /// <summary>The kernel's parameter list after the stream and launch configuration.</summary>
-    public static string[] KernelParameterTypes(KernelSpec spec) =>
+    /// <summary>The struct that hands the spec's bounds to the kernel as constants.</summary>
+    public const string BakedWindow = "BakedWindow";
+
+    /// <summary>The kernel's parameter list after the stream and launch configuration, for a window struct type.</summary>
+    public static string[] KernelParameterTypes(KernelSpec spec, string windowType) =>
         (spec.Sinks ? Enumerable.Repeat(View, 6) : Enumerable.Repeat(View, 5))
             .Append("global::KernelGen.AttentionKernelArguments")
+            .Append(windowType)
             .ToArray();
 
     private static void WriteConstants(SourceWriter writer, KernelSpec spec)
@@ -74,45 +78,54 @@ internal static class KernelEmitter
 
     private static void WriteMask(SourceWriter writer, KernelSpec spec)
     {
-        var conditions = new List<string> { "key < seqK" };
-        if (spec.Window.Left.HasValue)
-        {
-            conditions.Add("key >= query + diagonalOffset - WindowLeft");
-        }
-
-        if (spec.Window.Right.HasValue)
-        {
-            conditions.Add("key <= query + diagonalOffset + WindowRight");
-        }
-
+        var window = spec.Window;
         writer.WriteLine($$"""
+            /// <summary>
+            /// The spec's window as constants. The kernel takes its bounds as a type argument: this struct folds them into
+            /// the compiled kernel, and <c>RuntimeWindowBounds</c> passes them at run time instead, with the same kernel body.
+            /// </summary>
+            internal readonly struct {{BakedWindow}} : global::KernelGen.IWindowBounds
+            {
+                public bool HasLeftBound => {{spec.ClassName}}.HasLeftBound;
+
+                public long Left => {{(window.Left.HasValue ? "WindowLeft" : "0")}};
+
+                public bool HasRightBound => {{spec.ClassName}}.HasRightBound;
+
+                public long Right => {{(window.Right.HasValue ? "WindowRight" : "0")}};
+            }
+
             /// <summary>
             /// The per-element mask: whether <paramref name="key"/> is visible to <paramref name="query"/>. Only key tiles
             /// that cross a window edge, or the end of the keys, evaluate it.
             /// </summary>
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-            private static bool IsVisible(long query, long key, long diagonalOffset, int seqK) =>
-                {{string.Join("\n    && ", conditions)}};
+            private static bool IsVisible<TWindow>(TWindow window, long query, long key, long diagonalOffset, int seqK)
+                where TWindow : struct, global::KernelGen.IWindowBounds =>
+                key < seqK
+                && (!window.HasLeftBound || key >= query + diagonalOffset - window.Left)
+                && (!window.HasRightBound || key <= query + diagonalOffset + window.Right);
             """);
     }
 
     private static void WriteKernel(SourceWriter writer, KernelSpec spec)
     {
         var accumulators = Enumerable.Range(0, TileLayout.HeadDimPerThread).Select(i => $"out{i}").ToList();
-        var window = spec.Window;
         var sinkParameter = spec.Sinks ? $"\n    {View} sinkLogits," : string.Empty;
         writer.WriteLine($$"""
             /// <summary>
             /// One group computes one tile of queries for one head of one sequence: it stages Q, then each visited
             /// K/V tile, in shared memory and keeps a running (online) softmax per row.
             /// </summary>
-            private static void TiledForwardKernel(
+            private static void TiledForwardKernel<TWindow>(
                 {{View}} q,
                 {{View}} k,
                 {{View}} v,{{sinkParameter}}
                 {{View}} output,
                 {{View}} logSumExp,
-                global::KernelGen.AttentionKernelArguments arguments)
+                global::KernelGen.AttentionKernelArguments arguments,
+                TWindow window)
+                where TWindow : struct, global::KernelGen.IWindowBounds
             {
                 var queryTile = global::ILGPU.SharedMemory.Allocate<float>(QueryTileSize * HeadDim);
                 var keyTile = global::ILGPU.SharedMemory.Allocate<float>(KeyTileSize * HeadDim);
@@ -139,7 +152,7 @@ internal static class KernelEmitter
                 // Key tiles wholly outside the window are never visited; the loop bounds are the same for the whole group.
                 var plan = global::KernelGen.KeyTilePlan.ForQueryTile(
                     queryStart, queryEnd, arguments.DiagonalOffset,
-                    {{Literal(window.Left.HasValue)}}, {{(window.Left.HasValue ? "WindowLeft" : "0")}}, {{Literal(window.Right.HasValue)}}, {{(window.Right.HasValue ? "WindowRight" : "0")}},
+                    window.HasLeftBound, window.Left, window.HasRightBound, window.Right,
                     arguments.SeqK, KeyTileSize);
 
                 // Start the running max at -inf and shift by 0 while it stays there, so exp() never sees -inf - -inf.
@@ -172,7 +185,7 @@ internal static class KernelEmitter
                         }
 
                         float score = dot * SoftmaxScale;{{SoftCap(spec)}}
-                        if (masked && !IsVisible(query, keyStart + column, arguments.DiagonalOffset, arguments.SeqK))
+                        if (masked && !IsVisible(window, query, keyStart + column, arguments.DiagonalOffset, arguments.SeqK))
                         {
                             score = float.NegativeInfinity;
                         }
@@ -243,5 +256,4 @@ internal static class KernelEmitter
 
     private static string Float(float value) => value.ToString("R", CultureInfo.InvariantCulture) + "f";
 
-    private static string Literal(bool value) => value ? "true" : "false";
 }

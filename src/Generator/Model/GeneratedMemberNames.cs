@@ -15,6 +15,6 @@ internal static class GeneratedMemberNames
             "HeadDim", "HasLeftBound", "WindowLeft", "HasRightBound", "WindowRight", "Alignment", "Window",
             "QueryTileSize", "KeyTileSize", "SoftmaxScale", "LogitSoftCap", "SharedMemoryBytes",
             "HeadDimPerThread", "ThreadsPerRow", "ThreadsPerGroup", "CompiledKernels", "Forward", "LaunchForward",
-            "IsVisible", "TiledForwardKernel",
+            "IsVisible", "TiledForwardKernel", "BakedWindow", "CompiledRuntimeWindowKernels", "ForwardWithRuntimeWindow",
         }.Concat(System.Enum.GetNames(typeof(Backend))));
 }

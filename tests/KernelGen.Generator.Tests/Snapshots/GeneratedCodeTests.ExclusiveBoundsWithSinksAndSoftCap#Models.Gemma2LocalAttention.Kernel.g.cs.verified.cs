@@ -26,8 +26,11 @@ static partial class Gemma2LocalAttention
     private const int ThreadsPerRow = 16;
     private const int ThreadsPerGroup = 256;
 
-    private static readonly global::KernelGen.KernelCache<global::System.Action<global::ILGPU.Runtime.AcceleratorStream, global::ILGPU.KernelConfig, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, global::KernelGen.AttentionKernelArguments>> CompiledKernels =
-        new(accelerator => global::ILGPU.Runtime.KernelLoaders.LoadKernel<global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, global::KernelGen.AttentionKernelArguments>(accelerator, TiledForwardKernel));
+    private static readonly global::KernelGen.KernelCache<global::System.Action<global::ILGPU.Runtime.AcceleratorStream, global::ILGPU.KernelConfig, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, global::KernelGen.AttentionKernelArguments, BakedWindow>> CompiledKernels =
+        new(accelerator => global::ILGPU.Runtime.KernelLoaders.LoadKernel<global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, global::KernelGen.AttentionKernelArguments, BakedWindow>(accelerator, TiledForwardKernel<BakedWindow>));
+
+    private static readonly global::KernelGen.KernelCache<global::System.Action<global::ILGPU.Runtime.AcceleratorStream, global::ILGPU.KernelConfig, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, global::KernelGen.AttentionKernelArguments, global::KernelGen.RuntimeWindowBounds>> CompiledRuntimeWindowKernels =
+        new(accelerator => global::ILGPU.Runtime.KernelLoaders.LoadKernel<global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, global::KernelGen.AttentionKernelArguments, global::KernelGen.RuntimeWindowBounds>(accelerator, TiledForwardKernel<global::KernelGen.RuntimeWindowBounds>));
 
     /// <summary>Runs attention on device buffers, on the accelerator's default stream. Queues the kernel and returns without waiting: synchronise the stream before reading the results.</summary>
     /// <param name="accelerator">The accelerator that owns the buffers.</param>
@@ -104,12 +107,50 @@ static partial class Gemma2LocalAttention
     public static void Forward(global::ILGPU.Runtime.Accelerator accelerator, global::System.ReadOnlySpan<float> q, global::System.ReadOnlySpan<float> k, global::System.ReadOnlySpan<float> v, global::System.ReadOnlySpan<float> sinkLogits, global::System.Span<float> output, global::System.Span<float> logSumExp, global::KernelGen.AttentionShape shape) =>
         global::KernelGen.AttentionLauncher.RunOnHost(accelerator, q, k, v, sinkLogits, output, logSumExp, shape, HeadDim, true, true, static (stream, buffers, size) => LaunchForward(stream, buffers, size, writesLogSumExp: true));
 
+    /// <summary>
+    /// Runs the same kernel body with <paramref name="window"/> passed at run time instead of this spec's window,
+    /// compiled once for any window: for windows chosen at run time, and to measure what baking saves.
+    /// The head size, tile sizes and score options stay this spec's. Queues the kernel and returns without waiting: synchronise the stream before reading the results.
+    /// </summary>
+    /// <param name="stream">The stream to queue the kernel on.</param>
+    /// <param name="q">Queries, <c>[batch, seqQ, heads, HeadDim]</c>.</param>
+    /// <param name="k">Keys, <c>[batch, seqK, kvHeads, HeadDim]</c>.</param>
+    /// <param name="v">Values, <c>[batch, seqK, kvHeads, HeadDim]</c>.</param>
+    /// <param name="sinkLogits">One learned sink logit per query head.</param>
+    /// <param name="output">Receives the attention output, shaped like <paramref name="q"/>.</param>
+    /// <param name="window">The window to apply instead of <see cref="Window"/>.</param>
+    /// <param name="shape">The sizes; every buffer length is checked against them before anything launches.</param>
+    /// <exception cref="global::System.ArgumentException">A size is not positive, <c>Heads</c> is not a multiple of <c>KvHeads</c>, or a buffer length does not match.</exception>
+    public static void ForwardWithRuntimeWindow(global::ILGPU.Runtime.AcceleratorStream stream, global::ILGPU.ArrayView<float> q, global::ILGPU.ArrayView<float> k, global::ILGPU.ArrayView<float> v, global::ILGPU.ArrayView<float> sinkLogits, global::ILGPU.ArrayView<float> output, global::KernelGen.AttentionWindow window, global::KernelGen.AttentionShape shape)
+    {
+        global::System.ArgumentNullException.ThrowIfNull(stream);
+        var buffers = new global::KernelGen.AttentionLauncher.Buffers(q, k, v, sinkLogits, output, default);
+        var (config, arguments) = global::KernelGen.AttentionLauncher.Prepare(
+            buffers, shape, window, HeadDim, QueryTileSize, ThreadsPerGroup, hasSinks: true, writesLogSumExp: false);
+        CompiledRuntimeWindowKernels.Get(stream.Accelerator)(stream, config, q, k, v, sinkLogits, output, default, arguments, new global::KernelGen.RuntimeWindowBounds(window));
+    }
+
     private static void LaunchForward(global::ILGPU.Runtime.AcceleratorStream stream, global::KernelGen.AttentionLauncher.Buffers buffers, global::KernelGen.AttentionShape shape, bool writesLogSumExp)
     {
         global::System.ArgumentNullException.ThrowIfNull(stream);
         var (config, arguments) = global::KernelGen.AttentionLauncher.Prepare(
             buffers, shape, Window, HeadDim, QueryTileSize, ThreadsPerGroup, hasSinks: true, writesLogSumExp);
-        CompiledKernels.Get(stream.Accelerator)(stream, config, buffers.Query, buffers.Key, buffers.Value, buffers.SinkLogits, buffers.Output, buffers.LogSumExp, arguments);
+        CompiledKernels.Get(stream.Accelerator)(stream, config, buffers.Query, buffers.Key, buffers.Value, buffers.SinkLogits, buffers.Output, buffers.LogSumExp, arguments, default);
+    }
+
+    /// <summary>
+    /// The spec's window as constants. The kernel takes its bounds as a type argument: this struct folds them into
+    /// the compiled kernel, and <c>RuntimeWindowBounds</c> passes them at run time instead, with the same kernel body.
+    /// </summary>
+    internal readonly struct BakedWindow : global::KernelGen.IWindowBounds
+    {
+        public bool HasLeftBound => Gemma2LocalAttention.HasLeftBound;
+
+        public long Left => WindowLeft;
+
+        public bool HasRightBound => Gemma2LocalAttention.HasRightBound;
+
+        public long Right => WindowRight;
     }
 
     /// <summary>
@@ -117,23 +158,26 @@ static partial class Gemma2LocalAttention
     /// that cross a window edge, or the end of the keys, evaluate it.
     /// </summary>
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-    private static bool IsVisible(long query, long key, long diagonalOffset, int seqK) =>
+    private static bool IsVisible<TWindow>(TWindow window, long query, long key, long diagonalOffset, int seqK)
+        where TWindow : struct, global::KernelGen.IWindowBounds =>
         key < seqK
-        && key >= query + diagonalOffset - WindowLeft
-        && key <= query + diagonalOffset + WindowRight;
+        && (!window.HasLeftBound || key >= query + diagonalOffset - window.Left)
+        && (!window.HasRightBound || key <= query + diagonalOffset + window.Right);
 
     /// <summary>
     /// One group computes one tile of queries for one head of one sequence: it stages Q, then each visited
     /// K/V tile, in shared memory and keeps a running (online) softmax per row.
     /// </summary>
-    private static void TiledForwardKernel(
+    private static void TiledForwardKernel<TWindow>(
         global::ILGPU.ArrayView<float> q,
         global::ILGPU.ArrayView<float> k,
         global::ILGPU.ArrayView<float> v,
         global::ILGPU.ArrayView<float> sinkLogits,
         global::ILGPU.ArrayView<float> output,
         global::ILGPU.ArrayView<float> logSumExp,
-        global::KernelGen.AttentionKernelArguments arguments)
+        global::KernelGen.AttentionKernelArguments arguments,
+        TWindow window)
+        where TWindow : struct, global::KernelGen.IWindowBounds
     {
         var queryTile = global::ILGPU.SharedMemory.Allocate<float>(QueryTileSize * HeadDim);
         var keyTile = global::ILGPU.SharedMemory.Allocate<float>(KeyTileSize * HeadDim);
@@ -160,7 +204,7 @@ static partial class Gemma2LocalAttention
         // Key tiles wholly outside the window are never visited; the loop bounds are the same for the whole group.
         var plan = global::KernelGen.KeyTilePlan.ForQueryTile(
             queryStart, queryEnd, arguments.DiagonalOffset,
-            true, WindowLeft, true, WindowRight,
+            window.HasLeftBound, window.Left, window.HasRightBound, window.Right,
             arguments.SeqK, KeyTileSize);
 
         // Start the running max at -inf and shift by 0 while it stays there, so exp() never sees -inf - -inf.
@@ -209,7 +253,7 @@ static partial class Gemma2LocalAttention
 
                 float score = dot * SoftmaxScale;
                 score = LogitSoftCap * global::ILGPU.Algorithms.XMath.Tanh(score / LogitSoftCap);
-                if (masked && !IsVisible(query, keyStart + column, arguments.DiagonalOffset, arguments.SeqK))
+                if (masked && !IsVisible(window, query, keyStart + column, arguments.DiagonalOffset, arguments.SeqK))
                 {
                     score = float.NegativeInfinity;
                 }

@@ -112,6 +112,32 @@ public sealed class KernelBehaviourTests
         Assert.Equal(expected, outputBuffer.GetAsArray1D());
     }
 
+    [Theory]
+    [InlineData(2, 1, WindowAlignment.TopLeft)]
+    [InlineData(null, 0, WindowAlignment.BottomRight)]
+    [InlineData(6, null, WindowAlignment.BottomRight)]
+    public void RuntimeWindowInstantiationMatchesReference(int? left, int? right, WindowAlignment alignment)
+    {
+        var window = new AttentionWindow(left, right, alignment);
+        var shape = new AttentionShape(1, 13, 18, 2, 1);
+        var random = new Random(11);
+        float[] Fill(long length) => Enumerable.Range(0, (int)length).Select(_ => (float)random.NextDouble() * 2 - 1).ToArray();
+        var q = Fill(shape.QueryElements(CausalWindow5.HeadDim));
+        var k = Fill(shape.KeyElements(CausalWindow5.HeadDim));
+        var v = Fill(shape.KeyElements(CausalWindow5.HeadDim));
+
+        using var qBuffer = Accelerator.Allocate1D(q);
+        using var kBuffer = Accelerator.Allocate1D(k);
+        using var vBuffer = Accelerator.Allocate1D(v);
+        using var outputBuffer = Accelerator.Allocate1D<float>(q.Length);
+        CausalWindow5.ForwardWithRuntimeWindow(Accelerator.DefaultStream, qBuffer.View, kBuffer.View, vBuffer.View, outputBuffer.View, window, shape);
+        Accelerator.Synchronize();
+
+        var expected = ReferenceAttention.Compute(q, k, v, shape, CausalWindow5.HeadDim, window, new(CausalWindow5.SoftmaxScale));
+        var error = ErrorReport.Compare(outputBuffer.GetAsArray1D(), expected.Output);
+        Assert.True(error.MaxAbsolute <= 1e-5, $"{window}: {error}");
+    }
+
     [Fact]
     public void KernelsCompileOncePerAcceleratorUnderConcurrentCallers()
     {

@@ -41,12 +41,14 @@ public sealed class PtxTests
         Assert.Equal(Constant<int>(spec, "SharedMemoryBytes"), shared);
         Assert.InRange(shared, 1, 48 * 1024);
 
-        // The kernel's parameters are the buffers and the runtime sizes; no window bound travels as a parameter.
-        var parameters = Regex.Matches(ptx, @"\.param \.align \d+ \.b8 _(\w+?)_\d+\[").Select(match => match.Groups[1].Value).ToArray();
+        // The kernel's parameters are the buffers, the runtime sizes and the baked window, an empty struct of one
+        // byte: no window bound travels as a parameter.
+        var parameters = Parameters(ptx);
         var expected = new[] { "q", "k", "v" }
             .Concat(spec.GetCustomAttribute<AttentionKernelAttribute>()!.Sinks ? new[] { "sinkLogits" } : Array.Empty<string>())
-            .Concat(new[] { "output", "logSumExp", "arguments" });
-        Assert.Equal(expected, parameters);
+            .Concat(new[] { "output", "logSumExp", "arguments", "window" });
+        Assert.Equal(expected, parameters.Select(p => p.Name));
+        Assert.Equal(1, parameters.Single(p => p.Name == "window").Bytes);
         Assert.DoesNotContain(typeof(AttentionKernelArguments).GetFields(), field => field.Name.Contains("Window") || field.Name.Contains("Left") || field.Name.Contains("Right"));
 
         // Each nonzero bound is an immediate operand (a zero bound folds away).
@@ -59,6 +61,15 @@ public sealed class PtxTests
         {
             Assert.Matches($@"add\.s64\s+%rd\d+, %rd\d+, {right};", ptx);
         }
+    }
+
+    [Fact]
+    public void RuntimeWindowInstantiationTakesTheBoundsAsParameters()
+    {
+        // The same kernel body instantiated with RuntimeWindowBounds: the bounds now travel as a 24-byte parameter.
+        var ptx = CompilePtx(typeof(DefaultTiles128), typeof(RuntimeWindowBounds));
+        Assert.Equal(24, Parameters(ptx).Single(p => p.Name == "window").Bytes);
+        Assert.DoesNotMatch(@"sub\.s64\s+%rd\d+, %rd\d+, 1234;", ptx);
     }
 
     [Fact]
@@ -86,12 +97,18 @@ public sealed class PtxTests
 
     private static T Constant<T>(Type spec, string name) => (T)spec.GetField(name, BindingFlags.Public | BindingFlags.Static)!.GetValue(null)!;
 
-    private static string CompilePtx(Type spec)
+    private static (string Name, int Bytes)[] Parameters(string ptx) =>
+        Regex.Matches(ptx, @"\.param (?:\.align \d+ )?\.b8 _(\w+?)_\d+(?:\[(\d+)\])?")
+            .Select(match => (match.Groups[1].Value, match.Groups[2].Success ? int.Parse(match.Groups[2].Value) : 1))
+            .ToArray();
+
+    private static string CompilePtx(Type spec, Type? window = null)
     {
         // A context of its own: one failed compile can break later compiles in the same context.
         using var context = Context.Create(builder => builder.EnableAlgorithms());
         using var backend = new PTXBackend(context, CudaArchitecture.SM_90, CudaInstructionSet.ISA_88, null!);
-        var kernel = spec.GetMethod("TiledForwardKernel", BindingFlags.NonPublic | BindingFlags.Static)!;
+        var kernel = spec.GetMethod("TiledForwardKernel", BindingFlags.NonPublic | BindingFlags.Static)!
+            .MakeGenericMethod(window ?? spec.GetNestedType("BakedWindow", BindingFlags.NonPublic)!);
         return ((PTXCompiledKernel)backend.Compile(EntryPointDescription.FromExplicitlyGroupedKernel(kernel), default)).PTXAssembly;
     }
 }

@@ -17,7 +17,7 @@ public static partial class SymmetricTopLeft;
 
 [AttentionKernel(HeadDim = 16, QueryTileSize = 8, KeyTileSize = 4)]
 [SlidingWindow(Left = 0, Right = 0, Inclusive = true)]
-public static partial class DiagonalOnly;
+internal static partial class DiagonalOnly; // internal on purpose: ILGPU must still reach its kernel
 
 [AttentionKernel(HeadDim = 32, QueryTileSize = 8, KeyTileSize = 8, Causal = true)]
 public static partial class CausalUnbounded;
