@@ -1,7 +1,54 @@
 using System;
+using System.Diagnostics;
+using System.Linq;
+using ILGPU.Runtime;
+using KernelGen;
 using Quickstart;
 
-Console.WriteLine($"Mistral:      {MistralAttention.Window}");
-Console.WriteLine($"Longformer:   {LongformerAttention.Window}");
-Console.WriteLine($"From cuDNN:   {MistralFromCuDnn.Window}");
-return MistralAttention.Window == MistralFromCuDnn.Window ? 0 : 1;
+// Runs three generated kernels on the default accelerator (CUDA when present, the CPU simulator otherwise),
+// checks each against the fp64 reference, and prints every backend's parameters for each window.
+using var context = KernelGenAccelerators.CreateContext();
+using var accelerator = KernelGenAccelerators.CreateDefault(context);
+var tolerance = accelerator.AcceleratorType == AcceleratorType.CPU ? 1e-5 : 1e-3; // CUDA's exp is ex2.approx
+Console.WriteLine($"Accelerator: {accelerator.Name} ({accelerator.AcceleratorType}); tolerance {tolerance:E0}");
+
+var failures = 0;
+failures += Run("Mistral-style prefill", MistralStyleAttention.Window, MistralStyleAttention.HeadDim, new AttentionShape(1, 96, 96, 4, 2),
+    MistralStyleAttention.SoftmaxScale, (q, k, v, o, shape) => MistralStyleAttention.Forward(accelerator, q, k, v, o, shape));
+failures += Run("Longformer-style", LongformerStyleAttention.Window, LongformerStyleAttention.HeadDim, new AttentionShape(2, 48, 48, 2, 2),
+    LongformerStyleAttention.SoftmaxScale, (q, k, v, o, shape) => LongformerStyleAttention.Forward(accelerator, q, k, v, o, shape));
+failures += Run("Mistral decode step", MistralDecodeAttention.Window, MistralDecodeAttention.HeadDim, new AttentionShape(1, 1, 4200, 4, 1),
+    MistralDecodeAttention.SoftmaxScale, (q, k, v, o, shape) => MistralDecodeAttention.Forward(accelerator, q, k, v, o, shape));
+
+Console.WriteLine(failures == 0 ? "All kernels match the reference." : $"{failures} kernel(s) do not match the reference.");
+return failures == 0 ? 0 : 1;
+
+int Run(string name, AttentionWindow window, int headDim, AttentionShape shape, float scale, Action<float[], float[], float[], float[], AttentionShape> forward)
+{
+    var random = new Random(2026);
+    float[] Fill(long length) => Enumerable.Range(0, (int)length).Select(_ => (float)(random.NextDouble() * 2 - 1)).ToArray();
+    var q = Fill(shape.QueryElements(headDim));
+    var k = Fill(shape.KeyElements(headDim));
+    var v = Fill(shape.KeyElements(headDim));
+    var output = new float[q.Length];
+
+    var timer = Stopwatch.StartNew();
+    forward(q, k, v, output, shape);
+    var elapsed = timer.Elapsed;
+    var expected = ReferenceAttention.Compute(q, k, v, shape, headDim, window, new ReferenceAttention.Options(scale));
+    var error = ErrorReport.Compare(output, expected.Output);
+    var ok = error.MaxAbsolute <= tolerance;
+
+    Console.WriteLine();
+    Console.WriteLine($"{name}: {window}, head {headDim}, {shape}");
+    Console.WriteLine($"  kernel vs fp64 reference: {error} in {elapsed.TotalMilliseconds:F0} ms -> {(ok ? "OK" : "MISMATCH")}");
+    foreach (var backend in Enum.GetValues<Backend>())
+    {
+        var text = BackendParameters.TryConvert(window, backend, out var parameters, out var reason)
+            ? $"{parameters!.GetType().Name}({BackendParameters.Format(parameters)})"
+            : $"cannot express it: {reason}";
+        Console.WriteLine($"  {WindowConventions.DisplayName(backend),-18} {text}");
+    }
+
+    return ok ? 0 : 1;
+}

@@ -2,17 +2,18 @@ using KernelGen;
 
 namespace Quickstart;
 
-/// <summary>Mistral 7B's window: each query sees its own key and the 4095 before it.</summary>
+/// <summary>Mistral-style causal sliding window, written as HF transformers' sliding_window = 32 (32 keys).</summary>
 [AttentionKernel(HeadDim = 64)]
+[SlidingWindow(Left = 32, Right = 0, Convention = Backend.HuggingFace)]
+public static partial class MistralStyleAttention;
+
+/// <summary>Longformer-style symmetric window: 8 keys on each side of the query.</summary>
+[AttentionKernel(HeadDim = 64)]
+[SlidingWindow(Left = 8, Right = 8, Inclusive = true)]
+public static partial class LongformerStyleAttention;
+
+/// <summary>Mistral 7B's real window (4096 keys) for one decoding step, pinned to the cuDNN numbers it must use.</summary>
+[AttentionKernel(HeadDim = 128)]
 [SlidingWindow(Left = 4095, Right = 0, Inclusive = true)]
-public static partial class MistralAttention;
-
-/// <summary>Longformer-style symmetric window: 2 keys on each side.</summary>
-[AttentionKernel(HeadDim = 32)]
-[SlidingWindow(Left = 2, Right = 2, Inclusive = true)]
-public static partial class LongformerAttention;
-
-/// <summary>The same window as Mistral's, written as cuDNN's parameters.</summary>
-[AttentionKernel(HeadDim = 64)]
-[SlidingWindow(Left = 4096, Right = 0, Convention = Backend.CuDnn, Alignment = WindowAlignment.BottomRight)]
-public static partial class MistralFromCuDnn;
+[CuDnnWindow(DiagonalBandLeftBound = 4096, DiagonalBandRightBound = 0, DiagonalAlignment = WindowAlignment.BottomRight)]
+public static partial class MistralDecodeAttention;

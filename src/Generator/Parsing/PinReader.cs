@@ -64,7 +64,7 @@ internal static class PinReader
 
             pinned.Add(pin.Backend);
             var arguments = new AttributeArguments(attribute);
-            if (!TryConvert(window, pin.Backend, out var expected, out var reason))
+            if (!BackendParameters.TryConvert(window, pin.Backend, out var expected, out var reason))
             {
                 diagnostics.Add(Diagnostic.Create(DiagnosticDescriptors.TargetCannotExpressWindow, arguments.Location, className, WindowConventions.DisplayName(pin.Backend), window, reason));
                 continue;
@@ -99,32 +99,11 @@ internal static class PinReader
 
         foreach (var target in targets.Where(t => !pinned.Contains(t)).Distinct())
         {
-            if (!TryConvert(window, target, out _, out var reason))
+            if (!BackendParameters.TryConvert(window, target, out _, out var reason))
             {
                 diagnostics.Add(Diagnostic.Create(DiagnosticDescriptors.TargetCannotExpressWindow, targetsLocation, className, WindowConventions.DisplayName(target), window, reason));
             }
         }
-    }
-
-    /// <summary>The backend's parameters for <paramref name="window"/>, through the shared conversions.</summary>
-    private static bool TryConvert(AttentionWindow window, Backend backend, out object? parameters, out string? reason)
-    {
-        bool ok;
-        (ok, parameters, reason) = backend switch
-        {
-            Backend.FlashAttention2 => (window.TryToFlashAttention(out var p, out var r), (object)p, r),
-            Backend.FlashAttention4 => (window.TryToFlashAttention4(out var p, out var r), p, r),
-            Backend.CuDnn => (window.TryToCuDnn(out var p, out var r), p, r),
-            Backend.TransformerEngine => (window.TryToTransformerEngine(out var p, out var r), p, r),
-            Backend.FlexAttention => (window.TryToFlexAttention(out var p, out var r), p, r),
-            Backend.HuggingFace => (window.TryToHuggingFace(out var p, out var r), p, r),
-            Backend.FlashInfer => (window.TryToFlashInfer(out var p, out var r), p, r),
-            Backend.OnnxRuntime => (window.TryToOnnxRuntime(out var p, out var r), p, r),
-            Backend.XFormers => (window.TryToXFormers(out var p, out var r), p, r),
-            Backend.Jax => (window.TryToJax(out var p, out var r), p, r),
-            _ => (false, null, "it is not a backend KernelGen knows"),
-        };
-        return ok;
     }
 
     /// <summary>The first query, for a square and a decoding shape, whose keys differ, in words.</summary>
