@@ -27,12 +27,8 @@ public sealed class DocumentationTests
     {
         var path = Path.Combine(RepositoryRoot(), "docs", "diagnostics.md");
         var expected = DiagnosticsReference();
-        if (Environment.GetEnvironmentVariable("KERNELGEN_ACCEPT_SNAPSHOTS") == "1")
-        {
-            File.WriteAllText(path, expected);
-        }
-
-        Assert.Equal(expected, File.ReadAllText(path).Replace("\r\n", "\n"));
+        var failure = KernelGen.Tests.ApprovedFile.CheckDocument(path, expected);
+        Assert.True(failure is null, failure);
     }
 
     [Fact]

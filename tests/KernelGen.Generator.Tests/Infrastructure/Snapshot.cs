@@ -16,8 +16,6 @@ namespace KernelGen.Generator.Tests.Infrastructure;
 /// </summary>
 internal static class Snapshot
 {
-    public const string AcceptVariable = "KERNELGEN_ACCEPT_SNAPSHOTS";
-
     /// <summary>Checks every generated file and the diagnostics of one generator run.</summary>
     public static void Verify(GeneratorDriverRunResult result, [CallerFilePath] string testFile = "", [CallerMemberName] string method = "")
     {
@@ -30,7 +28,7 @@ internal static class Snapshot
         }
 
         Check(testFile, prefix, ".txt", FormatDiagnostics(result.Diagnostics), failures);
-        Assert.True(failures.Count == 0, "Snapshots differ (set " + AcceptVariable + "=1 to accept):\n" + string.Join("\n", failures));
+        Assert.True(failures.Count == 0, string.Join("\n", failures));
     }
 
     /// <summary>Checks one text against <c>{Class}.{Method}.verified{extension}</c>.</summary>
@@ -38,7 +36,7 @@ internal static class Snapshot
     {
         var failures = new List<string>();
         Check(testFile, $"{Path.GetFileNameWithoutExtension(testFile)}.{method}", extension, text, failures);
-        Assert.True(failures.Count == 0, "Snapshot differs (set " + AcceptVariable + "=1 to accept):\n" + string.Join("\n", failures));
+        Assert.True(failures.Count == 0, string.Join("\n", failures));
     }
 
     public static string FormatDiagnostics(IEnumerable<Diagnostic> diagnostics) =>
@@ -56,25 +54,10 @@ internal static class Snapshot
 
     private static void Check(string testFile, string name, string extension, string actual, List<string> failures)
     {
-        var directory = Path.Combine(Path.GetDirectoryName(testFile)!, "Snapshots");
-        var verified = Path.Combine(directory, $"{name}.verified{extension}");
-        var received = Path.Combine(directory, $"{name}.received{extension}");
-        actual = actual.Replace("\r\n", "\n");
-        if (File.Exists(verified) && File.ReadAllText(verified).Replace("\r\n", "\n") == actual)
+        var failure = KernelGen.Tests.ApprovedFile.CheckSnapshot(Path.Combine(Path.GetDirectoryName(testFile)!, "Snapshots"), name, extension, actual);
+        if (failure is not null)
         {
-            File.Delete(received);
-            return;
+            failures.Add(failure);
         }
-
-        Directory.CreateDirectory(directory);
-        if (Environment.GetEnvironmentVariable(AcceptVariable) == "1")
-        {
-            File.WriteAllText(verified, actual);
-            File.Delete(received);
-            return;
-        }
-
-        File.WriteAllText(received, actual);
-        failures.Add(File.Exists(verified) ? $"{verified} differs from {received}" : $"{verified} is missing; see {received}");
     }
 }
