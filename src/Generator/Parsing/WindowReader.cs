@@ -160,7 +160,7 @@ internal static class WindowReader
         var last = right is int r ? (long)query + r : (long?)null;
         return last is long end
             ? end < first ? "no key" : $"keys {first}..{end} ({end - first + 1} keys)"
-            : $"keys {first} to the last";
+            : $"keys {first} and every later key";
     }
 
     private static string AlignmentReason(Backend convention) => convention switch

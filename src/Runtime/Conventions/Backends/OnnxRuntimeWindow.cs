@@ -3,8 +3,9 @@ namespace KernelGen;
 /// <summary>
 /// ONNX Runtime's <c>com.microsoft.GroupQueryAttention</c> attribute <c>local_window_size = W</c>: always causal, the
 /// query sees <c>W</c> keys, its own included (so the inclusive left bound is <c>W - 1</c>), <c>-1</c> = unbounded,
-/// bottom-right (past keys first). Run here on the 1.31.1 CPU kernel (tests/KernelGen.Backends.Tests). Other
-/// versions of <c>gqa_attention_base.h</c> kept <c>W + 1</c> keys, or read 0 as unbounded: check yours.
+/// bottom-right (past keys first). Run here on the CPU kernels of 1.30.0, 1.31.0 and 1.31.1
+/// (tests/KernelGen.Backends.Tests); the CUDA provider was not run. Other copies of <c>gqa_attention_base.h</c>
+/// keep <c>W + 1</c> keys, or read 0 as unbounded: check yours.
 /// </summary>
 /// <param name="LocalWindowSize">Keys the query sees, its own included, or -1 for all of them.</param>
 #if KERNELGEN_GENERATOR
