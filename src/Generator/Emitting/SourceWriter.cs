@@ -38,10 +38,6 @@ internal sealed class SourceWriter
         return new BlockEnd(this);
     }
 
-    public void Indent() => _indentation++;
-
-    public void Unindent() => _indentation--;
-
     public override string ToString() => _builder.ToString();
 
     private sealed class BlockEnd : IDisposable

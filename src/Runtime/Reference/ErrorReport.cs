@@ -41,5 +41,5 @@ public readonly record struct ErrorReport(double MaxAbsolute, double MaxRelative
     }
 
     /// <inheritdoc/>
-    public override string ToString() => $"max abs {MaxAbsolute:E2}, max rel {MaxRelative:E2}";
+    public override string ToString() => $"max abs {MaxAbsolute:E2} (at {WorstIndex}), max rel {MaxRelative:E2}";
 }
