@@ -55,13 +55,14 @@ internal static class KernelSpecParser
         var sinks = kernel.Get<bool>("Sinks");
 
         cancellationToken.ThrowIfCancellationRequested();
-        var windowAttribute = type.GetAttributes().FirstOrDefault(a => a.AttributeClass?.ToDisplayString() == SlidingWindowAttributeName);
+        var attributes = type.GetAttributes();
+        var windowAttribute = attributes.FirstOrDefault(a => a.AttributeClass?.ToDisplayString() == SlidingWindowAttributeName);
         var window = ReadWindow(name, windowAttribute, causal.Value, diagnostics, out var writtenAs);
         var targets = kernel.GetEnumArray<Backend>("Targets");
         var targetsOk = targets is not null && targets.All(target => CheckEnum(name, kernel, "Targets", new ArgumentValue<Backend>(true, target), WindowConventions.IsDefined(target), diagnostics));
         if (window is AttentionWindow checkedWindow && targetsOk)
         {
-            PinReader.Check(name, type.GetAttributes(), checkedWindow, targets!, kernel.LocationOf("Targets"), diagnostics);
+            PinReader.Check(name, attributes, checkedWindow, targets!, kernel.LocationOf("Targets"), diagnostics);
         }
 
         if (!targetOk || containers is null || tiles is null || window is null || !numbersOk

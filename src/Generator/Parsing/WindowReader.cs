@@ -124,19 +124,12 @@ internal static class WindowReader
 
     private static bool CheckNotNegative(string className, string side, int? value, List<WindowProblem> problems)
     {
-        if (value is not int number || number >= 0)
+        if (WindowConventions.TryCheckBound(null, side, value, out var error))
         {
             return true;
         }
 
-        problems.Add(new(
-            DiagnosticDescriptors.BoundOutOfRange,
-            side,
-            new object[]
-            {
-                className,
-                $"{side} = {number}: bounds are key counts of 0 or more. Omit {side} for an unbounded side, or keep {number} under the Convention it comes from (for example Convention = Backend.FlashAttention2 reads -1 as unbounded).",
-            }));
+        problems.Add(new(DiagnosticDescriptors.BoundOutOfRange, side, new object[] { className, error! }));
         return false;
     }
 

@@ -92,7 +92,7 @@ static class WindowConventions
         out int? canonicalLeft, out int? canonicalRight, out string? error)
     {
         canonicalLeft = canonicalRight = null;
-        if (!CheckSide(backend, "Left", left, out error) || !CheckSide(backend, "Right", right, out error))
+        if (!TryCheckBound(backend, "Left", left, out error) || !TryCheckBound(backend, "Right", right, out error))
         {
             return false;
         }
@@ -148,21 +148,26 @@ static class WindowConventions
         return true;
     }
 
-    /// <summary>Values below 0 are only meaningful as the backend's own unbounded sentinel.</summary>
-    private static bool CheckSide(Backend backend, string side, int? value, out string? error)
+    /// <summary>
+    /// Checks one written bound: values below 0 mean something only as <paramref name="convention"/>'s own
+    /// unbounded sentinel. With no convention the bound is a plain key count.
+    /// </summary>
+    public static bool TryCheckBound(Backend? convention, string side, int? value, out string? error)
     {
         error = null;
-        if (value is not int number || number >= 0 || number == UnboundedSentinel(backend))
+        var sentinel = convention is Backend given ? UnboundedSentinel(given) : null;
+        if (value is not int number || number >= 0 || number == sentinel)
         {
             return true;
         }
 
-        var sentinel = UnboundedSentinel(backend);
-        error = backend == Backend.FlashAttention4
-            ? $"{side} = {number}: FlashAttention 4 reads negative numbers as literal offsets that move the band off the diagonal, not as 'unbounded'; omit {side} for an unbounded side"
-            : sentinel is int s
-                ? $"{side} = {number}: {DisplayName(backend)} takes values of 0 or more, or {s} for unbounded"
-                : $"{side} = {number}: {DisplayName(backend)} takes values of 0 or more and has no 'unbounded' sentinel; omit {side} for an unbounded side";
+        error = convention switch
+        {
+            null => $"{side} = {number}: bounds are key counts of 0 or more. Omit {side} for an unbounded side, or keep {number} under the Convention it comes from (for example Convention = Backend.FlashAttention2 reads -1 as unbounded).",
+            Backend.FlashAttention4 => $"{side} = {number}: FlashAttention 4 reads negative numbers as literal offsets that move the band off the diagonal, not as 'unbounded'; omit {side} for an unbounded side",
+            Backend backend when sentinel is int s => $"{side} = {number}: {DisplayName(backend)} takes values of 0 or more, or {s} for unbounded",
+            Backend backend => $"{side} = {number}: {DisplayName(backend)} takes values of 0 or more and has no 'unbounded' sentinel; omit {side} for an unbounded side",
+        };
         return false;
     }
 

@@ -23,9 +23,13 @@ public sealed class KernelCache<TKernel>
     {
         ArgumentNullException.ThrowIfNull(accelerator);
         ObjectDisposedException.ThrowIf(accelerator.IsDisposed, accelerator);
-        AlgorithmsCheck.EnsureEnabled(accelerator.Context);
 
-        // Lazy's default mode runs the compiler once even when several threads ask at the same time.
-        return _kernels.GetValue(accelerator, key => new Lazy<TKernel>(() => _load(key))).Value;
+        // Lazy's default mode runs the compiler once even when several threads ask at the same time; the
+        // context check belongs to that one compile, not to every launch.
+        return _kernels.GetValue(accelerator, key => new Lazy<TKernel>(() =>
+        {
+            AlgorithmsCheck.EnsureEnabled(key.Context);
+            return _load(key);
+        })).Value;
     }
 }
