@@ -1,0 +1,47 @@
+using System;
+using System.Collections.Generic;
+using ILGPU.Runtime;
+
+namespace KernelGen.GpuBench;
+
+/// <summary>Runs each kernel once on a small shape and compares its output with the fp64 <see cref="ReferenceAttention"/>.</summary>
+internal static class CorrectnessChecks
+{
+    /// <summary>
+    /// Runs every kernel in <paramref name="kernels"/> and prints its largest absolute error. The shape has
+    /// <paramref name="queries"/> queries and <c>window keys + queries / 2</c> keys (bottom-right), so the first half of
+    /// the queries reach the start of the sequence and the second half see a full window whose left edge slides:
+    /// both edges of the window are crossed. Dense causal kernels get <c>queries * 3 / 2</c> keys.
+    /// </summary>
+    /// <returns>How many kernels exceeded the tolerance.</returns>
+    public static int Run(Accelerator accelerator, IEnumerable<BenchKernel> kernels, int queries, int heads)
+    {
+        // CUDA's exp is ex2.approx; the CPU accelerator runs MathF.Exp.
+        var tolerance = accelerator.AcceleratorType == AcceleratorType.CPU ? 1e-5 : 1e-3;
+        Console.WriteLine($"Checks against the fp64 reference, tolerance {tolerance:0E+0} on the max abs error:");
+        var failures = 0;
+        foreach (var kernel in kernels)
+        {
+            var shape = new AttentionShape(Batch: 1, SeqQ: queries, SeqK: (kernel.WindowKeys ?? queries) + queries / 2, Heads: heads, KvHeads: heads);
+            var error = Check(accelerator, kernel, shape);
+            var passed = error.MaxAbsolute <= tolerance;
+            failures += passed ? 0 : 1;
+            Console.WriteLine(
+                $"  {kernel.Implementation,-26} {kernel.ElementType} head {kernel.HeadDim,3} {kernel.Window}, SeqQ {shape.SeqQ}, SeqK {shape.SeqK}, heads {heads}: " +
+                $"{error} -> {(passed ? "OK" : "MISMATCH")}");
+        }
+
+        return failures;
+    }
+
+    private static ErrorReport Check(Accelerator accelerator, BenchKernel kernel, AttentionShape shape)
+    {
+        using var buffers = new AttentionBuffers(accelerator, shape, kernel.HeadDim, seed: 2026);
+        kernel.Launch(accelerator.DefaultStream, buffers.Query, buffers.Key, buffers.Value, buffers.Output, shape);
+        accelerator.DefaultStream.Synchronize();
+        var expected = ReferenceAttention.Compute(
+            buffers.HostQuery, buffers.HostKey, buffers.HostValue, shape, kernel.HeadDim, kernel.Window,
+            new ReferenceAttention.Options(kernel.SoftmaxScale));
+        return ErrorReport.Compare(buffers.DownloadOutput(), expected.Output);
+    }
+}
