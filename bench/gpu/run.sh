@@ -22,7 +22,8 @@ fi
 
 echo
 echo "== KernelGen (C#, ILGPU), at most 210 s"
-work=$(mktemp -d)
+# Inside the tree rather than in /tmp, which may be mounted noexec; git-ignored, removed on exit.
+work=$(mktemp -d "$PWD/bench/gpu/run.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 bench_status=0
 if [[ ! -f bench/gpu/out/KernelGen.GpuBench ]]; then
