@@ -66,6 +66,7 @@ public sealed class AttentionKernelGenerator : IIncrementalGenerator
 
         output.AddSource($"{spec.HintNamePrefix}.Window.g.cs", WindowEmitter.Emit(spec));
         output.AddSource($"{spec.HintNamePrefix}.Kernel.g.cs", KernelEmitter.Emit(spec));
+        output.AddSource($"{spec.HintNamePrefix}.Cpu.g.cs", CpuKernelEmitter.Emit(spec));
         output.AddSource($"{spec.HintNamePrefix}.Backends.g.cs", BackendEmitter.Emit(spec));
     }
 

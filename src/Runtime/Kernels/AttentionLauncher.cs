@@ -33,7 +33,7 @@ public static class AttentionLauncher
         Buffers buffers, AttentionShape shape, AttentionWindow window, int headDim, int queryTileSize, int threadsPerGroup,
         bool hasSinks, bool writesLogSumExp)
     {
-        Validate(buffers.Query.Length, buffers.Key.Length, buffers.Value.Length, buffers.SinkLogits.Length,
+        AttentionInputs.Validate(buffers.Query.Length, buffers.Key.Length, buffers.Value.Length, buffers.SinkLogits.Length,
             buffers.Output.Length, buffers.LogSumExp.Length, shape, headDim, hasSinks, writesLogSumExp);
         var queryTiles = (shape.SeqQ + queryTileSize - 1) / queryTileSize;
         var config = new KernelConfig(new Index3D(queryTiles, shape.Heads, shape.Batch), new Index3D(threadsPerGroup, 1, 1));
@@ -51,7 +51,7 @@ public static class AttentionLauncher
     {
         ArgumentNullException.ThrowIfNull(accelerator);
         ArgumentNullException.ThrowIfNull(launch);
-        Validate(query.Length, key.Length, value.Length, sinkLogits.Length, output.Length, logSumExp.Length,
+        AttentionInputs.Validate(query.Length, key.Length, value.Length, sinkLogits.Length, output.Length, logSumExp.Length,
             shape, headDim, hasSinks, writesLogSumExp);
 
         using var queryBuffer = Upload(accelerator, query);
@@ -75,27 +75,4 @@ public static class AttentionLauncher
         length == 0 ? null : accelerator.Allocate1D<float>(length);
 
     private static ArrayView<float> ViewOf(MemoryBuffer1D<float, Stride1D.Dense>? buffer) => buffer?.View.BaseView ?? default;
-
-    private static void Validate(
-        long query, long key, long value, long sinkLogits, long output, long logSumExp,
-        AttentionShape shape, int headDim, bool hasSinks, bool writesLogSumExp)
-    {
-        shape.Validate(headDim);
-        var queries = shape.QueryElements(headDim);
-        var keys = shape.KeyElements(headDim);
-        Require("q", query, queries, $"Batch * SeqQ * Heads * HeadDim = {shape.Batch} * {shape.SeqQ} * {shape.Heads} * {headDim}");
-        Require("k", key, keys, $"Batch * SeqK * KvHeads * HeadDim = {shape.Batch} * {shape.SeqK} * {shape.KvHeads} * {headDim}");
-        Require("v", value, keys, $"Batch * SeqK * KvHeads * HeadDim = {shape.Batch} * {shape.SeqK} * {shape.KvHeads} * {headDim}");
-        Require("output", output, queries, $"Batch * SeqQ * Heads * HeadDim = {shape.Batch} * {shape.SeqQ} * {shape.Heads} * {headDim}");
-        Require("sinkLogits", sinkLogits, hasSinks ? shape.Heads : 0, hasSinks ? "one sink logit per head" : "none: this kernel has no sinks");
-        Require("logSumExp", logSumExp, writesLogSumExp ? shape.LogSumExpElements : 0, $"Batch * Heads * SeqQ = {shape.Batch} * {shape.Heads} * {shape.SeqQ}");
-    }
-
-    private static void Require(string name, long actual, long expected, string because)
-    {
-        if (actual != expected)
-        {
-            throw new ArgumentException($"{name} has {actual} elements but the shape needs {expected} ({because}).", name);
-        }
-    }
 }

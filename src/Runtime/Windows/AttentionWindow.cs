@@ -75,6 +75,38 @@ readonly partial record struct AttentionWindow
     }
 
     /// <summary>
+    /// The exact number of visible (query, key) pairs for these lengths, in closed form (no loop over queries): the
+    /// work a window-aware kernel does, and what benchmarks count FLOPs by.
+    /// </summary>
+    public long VisiblePairs(int seqQ, int seqK)
+    {
+        if (seqQ <= 0 || seqK <= 0 || IsEmpty)
+        {
+            return 0;
+        }
+
+        // Query i sees keys [clamp(i + off - Left), clamp(i + off + Right + 1)), both clamped to [0, seqK]. Clamping
+        // keeps order and Left + Right >= 0, so no end falls below its start: the count is a sum of ends minus a sum
+        // of starts, each a sum of a clamped arithmetic sequence.
+        var offset = DiagonalOffset(seqQ, seqK);
+        var ends = Right is int right ? SumOfClamped(offset + right + 1, seqQ, seqK) : (long)seqQ * seqK;
+        var starts = Left is int left ? SumOfClamped(offset - left, seqQ, seqK) : 0;
+        return ends - starts;
+    }
+
+    // The sum of clamp(first + i, 0, limit) for i in [0, count), region by region so that no term overflows.
+    private static long SumOfClamped(long first, int count, int limit)
+    {
+        var last = first + count - 1;
+        var risingFrom = Math.Max(first, 1);
+        var risingTo = Math.Min(last, (long)limit - 1);
+        var rising = risingTo >= risingFrom ? (risingFrom + risingTo) * (risingTo - risingFrom + 1) / 2 : 0;
+        var flatFrom = Math.Max(first, limit);
+        var flat = last >= flatFrom ? (last - flatFrom + 1) * limit : 0;
+        return rising + flat;
+    }
+
+    /// <summary>
     /// Which key tiles a tile of queries <c>[queryStart, queryEnd)</c> must visit and which of them need the
     /// per-element mask. This is the arithmetic the generated kernels run.
     /// </summary>

@@ -28,13 +28,24 @@ readonly struct KeyTilePlan
     /// <summary>One past the last tile that every query of the tile sees whole.</summary>
     public readonly int EndUnmaskedTile;
 
-    /// <summary>Creates a plan from tile indices; the unmasked range must lie inside the visited range.</summary>
-    public KeyTilePlan(int firstTile, int endTile, int firstUnmaskedTile, int endUnmaskedTile)
+    /// <summary>The first key any query of the tile sees (inside <see cref="FirstTile"/>).</summary>
+    public readonly int FirstKey;
+
+    /// <summary>One past the last key any query of the tile sees (inside the tile before <see cref="EndTile"/>).</summary>
+    public readonly int EndKey;
+
+    /// <summary>
+    /// Creates a plan from tile indices and the keys they hold; the unmasked range must lie inside the visited range,
+    /// and <c>[firstKey, endKey)</c> inside the visited tiles.
+    /// </summary>
+    public KeyTilePlan(int firstTile, int endTile, int firstUnmaskedTile, int endUnmaskedTile, int firstKey, int endKey)
     {
         FirstTile = firstTile;
         EndTile = endTile;
         FirstUnmaskedTile = firstUnmaskedTile;
         EndUnmaskedTile = endUnmaskedTile;
+        FirstKey = firstKey;
+        EndKey = endKey;
     }
 
     /// <summary>Whether key tile <paramref name="tile"/> crosses a window edge and needs the per-element mask.</summary>
@@ -60,7 +71,7 @@ readonly struct KeyTilePlan
         long lastKey = hasRightBound ? Min((long)seqK - 1, lastDiagonal + right) : (long)seqK - 1;
         if (queryEnd <= queryStart || lastKey < firstKey)
         {
-            return new KeyTilePlan(0, 0, 0, 0);
+            return new KeyTilePlan(0, 0, 0, 0, 0, 0);
         }
 
         long firstTile = firstKey / keyTileSize;
@@ -81,7 +92,7 @@ readonly struct KeyTilePlan
             firstUnmasked = endUnmasked = firstTile;
         }
 
-        return new KeyTilePlan((int)firstTile, (int)endTile, (int)firstUnmasked, (int)endUnmasked);
+        return new KeyTilePlan((int)firstTile, (int)endTile, (int)firstUnmasked, (int)endUnmasked, (int)firstKey, (int)lastKey + 1);
     }
 
     // Plain ternaries rather than Math calls: they compile the same on every ILGPU backend.

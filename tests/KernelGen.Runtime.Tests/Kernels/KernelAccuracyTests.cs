@@ -18,22 +18,22 @@ public sealed class KernelAccuracyTests
         _log = log;
     }
 
-    public static IEnumerable<object[]> Shapes()
+    /// <summary>Small shapes where windows go wrong: unequal lengths, lengths off the tiles, groups, decode.</summary>
+    public static readonly (string Name, AttentionShape Shape)[] SmallShapes =
     {
-        var shapes = new (string Name, AttentionShape Shape)[]
-        {
-            ("square, not a tile multiple", new(1, 13, 13, 1, 1)),
-            ("SeqQ < SeqK", new(1, 5, 19, 2, 2)),
-            ("SeqQ > SeqK", new(1, 19, 6, 1, 1)),
-            ("GQA, batch 2", new(2, 9, 11, 4, 2)),
-            ("MQA", new(1, 10, 10, 3, 1)),
-            ("decode", new(1, 1, 23, 2, 1)),
-            ("one key", new(1, 3, 1, 1, 1)),
-        };
-        return from spec in SpecUnderTest.All
-               from shape in shapes
-               select new object[] { spec, shape.Name, shape.Shape };
-    }
+        ("square, not a tile multiple", new(1, 13, 13, 1, 1)),
+        ("SeqQ < SeqK", new(1, 5, 19, 2, 2)),
+        ("SeqQ > SeqK", new(1, 19, 6, 1, 1)),
+        ("GQA, batch 2", new(2, 9, 11, 4, 2)),
+        ("MQA", new(1, 10, 10, 3, 1)),
+        ("decode", new(1, 1, 23, 2, 1)),
+        ("one key", new(1, 3, 1, 1, 1)),
+    };
+
+    public static IEnumerable<object[]> Shapes() =>
+        from spec in SpecUnderTest.All
+        from shape in SmallShapes
+        select new object[] { spec, shape.Name, shape.Shape };
 
     [Theory]
     [MemberData(nameof(Shapes))]

@@ -66,23 +66,13 @@ public sealed class KernelBehaviourTests
         Assert.All(sinkOutput.Take(8 * sinks.HeadDim), value => Assert.Equal(0f, value));
     }
 
-    public static TheoryData<string> DefaultTileSpecs => new() { nameof(DefaultTiles64), nameof(DefaultTiles96), nameof(DefaultTiles128), nameof(DefaultTiles256) };
+    public static TheoryData<string> DefaultTileSpecs => new(SpecUnderTest.DefaultTiles.Select(spec => spec.Name));
 
     [Theory]
     [MemberData(nameof(DefaultTileSpecs))]
     public void DefaultTilesMatchReference(string name)
     {
-        var spec = name switch
-        {
-            nameof(DefaultTiles64) => new SpecUnderTest(name, DefaultTiles64.HeadDim, DefaultTiles64.Window, new(DefaultTiles64.SoftmaxScale), false,
-                (a, q, k, v, s, o, l, shape) => DefaultTiles64.Forward(a, q, k, v, o, l, shape)),
-            nameof(DefaultTiles96) => new SpecUnderTest(name, DefaultTiles96.HeadDim, DefaultTiles96.Window, new(DefaultTiles96.SoftmaxScale), false,
-                (a, q, k, v, s, o, l, shape) => DefaultTiles96.Forward(a, q, k, v, o, l, shape)),
-            nameof(DefaultTiles128) => new SpecUnderTest(name, DefaultTiles128.HeadDim, DefaultTiles128.Window, new(DefaultTiles128.SoftmaxScale), false,
-                (a, q, k, v, s, o, l, shape) => DefaultTiles128.Forward(a, q, k, v, o, l, shape)),
-            _ => new SpecUnderTest(name, DefaultTiles256.HeadDim, DefaultTiles256.Window, new(DefaultTiles256.SoftmaxScale, DefaultTiles256.LogitSoftCap), true,
-                (a, q, k, v, s, o, l, shape) => DefaultTiles256.Forward(a, q, k, v, s, o, l, shape)),
-        };
+        var spec = SpecUnderTest.DefaultTiles.Single(candidate => candidate.Name == name);
         var (output, logSumExp, _, _) = spec.Compare(Accelerator, new AttentionShape(1, 37, 45, 2, 1), seed: 3);
         Assert.True(output.MaxAbsolute <= 1e-5, $"output {output}");
         Assert.True(logSumExp.MaxRelative <= 1e-5, $"log-sum-exp {logSumExp}");

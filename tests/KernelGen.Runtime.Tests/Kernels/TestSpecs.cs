@@ -44,3 +44,32 @@ public static partial class DefaultTiles256;
 
 [AttentionKernel(HeadDim = 96, Causal = true)]
 public static partial class DefaultTiles96;
+
+// The CPU kernel's property test draws its window at run time and its constants from these specs.
+
+[AttentionKernel(HeadDim = 16)]
+public static partial class PropertyHead16;
+
+[AttentionKernel(HeadDim = 48)]
+public static partial class PropertyHead48;
+
+[AttentionKernel(HeadDim = 64)]
+public static partial class PropertyHead64;
+
+[AttentionKernel(HeadDim = 80)]
+public static partial class PropertyHead80;
+
+[AttentionKernel(HeadDim = 128)]
+public static partial class PropertyHead128;
+
+[AttentionKernel(HeadDim = 176)]
+public static partial class PropertyHead176;
+
+[AttentionKernel(HeadDim = 256)]
+public static partial class PropertyHead256;
+
+[AttentionKernel(HeadDim = 32, LogitSoftCap = 3, Sinks = true)]
+public static partial class PropertySoftCapSinks32;
+
+[AttentionKernel(HeadDim = 96, LogitSoftCap = 30, Sinks = true, SoftmaxScale = 0.2)]
+public static partial class PropertySoftCapSinks96;

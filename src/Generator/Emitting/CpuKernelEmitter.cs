@@ -1,0 +1,131 @@
+using System.Collections.Generic;
+using System.Linq;
+using KernelGen.Generator.Model;
+
+namespace KernelGen.Generator.Emitting;
+
+/// <summary>
+/// Emits a spec's CPU kernel API: the spec's sizes and score steps as a constants struct, <c>ForwardCpu</c> (with and
+/// without the log-sum-exp), <c>ForwardCpuWithRuntimeWindow</c>, and <c>VisiblePairs</c>. The kernel body is the
+/// runtime's <c>CpuAttention</c>, generic over the constants and window structs, so the JIT compiles one body per
+/// spec with every constant folded in, as ILGPU does for the GPU kernel.
+/// </summary>
+internal static class CpuKernelEmitter
+{
+    /// <summary>The struct that hands the spec's sizes and score steps to the kernels as constants.</summary>
+    public const string BakedConstants = "BakedConstants";
+
+    private const string Options = "global::KernelGen.CpuAttentionOptions";
+    private const string Shape = "global::KernelGen.AttentionShape";
+
+    public static string Emit(KernelSpec spec)
+    {
+        var writer = new SourceWriter();
+        using (TypeShell.Open(writer, spec, System.Array.Empty<string>()))
+        {
+            WriteConstants(writer, spec);
+            writer.WriteLine();
+            WriteVisiblePairs(writer);
+            writer.WriteLine();
+            WriteForward(writer, spec, withLogSumExp: false);
+            writer.WriteLine();
+            WriteForward(writer, spec, withLogSumExp: true);
+            writer.WriteLine();
+            WriteRuntimeWindowForward(writer, spec, withLogSumExp: false);
+            writer.WriteLine();
+            WriteRuntimeWindowForward(writer, spec, withLogSumExp: true);
+        }
+
+        return writer.ToString();
+    }
+
+    private static void WriteConstants(SourceWriter writer, KernelSpec spec)
+    {
+        var softCap = spec.LogitSoftCap > 0;
+        writer.WriteLine($$"""
+            /// <summary>
+            /// The spec's sizes and score steps as constants: kernels take them as a type argument, so that each step the
+            /// spec does not use costs nothing.
+            /// </summary>
+            internal readonly struct {{BakedConstants}} : global::KernelGen.IKernelConstants
+            {
+                public int HeadDim => {{spec.ClassName}}.HeadDim;
+
+                public float SoftmaxScale => {{spec.ClassName}}.SoftmaxScale;
+
+                public bool HasLogitSoftCap => {{Literal(softCap)}};
+
+                public float LogitSoftCap => {{(softCap ? spec.ClassName + ".LogitSoftCap" : "0f")}};
+
+                public bool HasSinks => {{Literal(spec.Sinks)}};
+            }
+            """);
+    }
+
+    private static void WriteVisiblePairs(SourceWriter writer) => writer.WriteLine("""
+        /// <summary>
+        /// The exact number of (query, key) pairs this spec's window shows for these lengths, in closed form: the work the
+        /// kernels do, and what a FLOP count should use (4 · HeadDim · heads · pairs).
+        /// </summary>
+        /// <param name="seqQ">Queries per sequence.</param>
+        /// <param name="seqK">Keys per sequence.</param>
+        public static long VisiblePairs(int seqQ, int seqK) => Window.VisiblePairs(seqQ, seqK);
+        """);
+
+    private static void WriteForward(SourceWriter writer, KernelSpec spec, bool withLogSumExp)
+    {
+        var buffers = KernelBuffers.For(spec, withLogSumExp);
+        var summary = withLogSumExp
+            ? "Runs attention on the CPU and writes the log-sum-exp"
+            : "Runs attention on the CPU";
+        writer.WriteLine($$"""
+            /// <summary>
+            /// {{summary}}: SIMD, on every core (or <paramref name="options"/>' threads), with this spec's window, head size
+            /// and score steps compiled in. Returns when done; thread-safe.
+            /// </summary>
+            {{Documentation(buffers)}}
+            {{ShapeAndOptionsDocumentation}}
+            public static void ForwardCpu({{Parameters(buffers)}}, {{Shape}} shape, {{Options}}? options = null) =>
+                global::KernelGen.CpuAttention.Forward(
+                    default({{BakedConstants}}), default({{KernelEmitter.BakedWindow}}), Alignment,
+                    {{Arguments(spec, withLogSumExp)}}, shape, writesLogSumExp: {{Literal(withLogSumExp)}}, options);
+            """);
+    }
+
+    private static void WriteRuntimeWindowForward(SourceWriter writer, KernelSpec spec, bool withLogSumExp)
+    {
+        var buffers = KernelBuffers.For(spec, withLogSumExp);
+        writer.WriteLine($$"""
+            /// <summary>
+            /// Runs the same CPU kernel body{{(withLogSumExp ? ", writing the log-sum-exp," : string.Empty)}} with <paramref name="window"/> passed at run time instead of this spec's window:
+            /// for windows chosen at run time, and to measure what baking the window saves. The head size and score steps
+            /// stay this spec's.
+            /// </summary>
+            {{Documentation(buffers)}}
+            /// <param name="window">The window to apply instead of <see cref="Window"/>.</param>
+            {{ShapeAndOptionsDocumentation}}
+            public static void ForwardCpuWithRuntimeWindow({{Parameters(buffers)}}, global::KernelGen.AttentionWindow window, {{Shape}} shape, {{Options}}? options = null) =>
+                global::KernelGen.CpuAttention.Forward(
+                    default({{BakedConstants}}), new global::KernelGen.RuntimeWindowBounds(window), window.Alignment,
+                    {{Arguments(spec, withLogSumExp)}}, shape, writesLogSumExp: {{Literal(withLogSumExp)}}, options);
+            """);
+    }
+
+    private const string ShapeAndOptionsDocumentation = """
+        /// <param name="shape">The sizes; every buffer length is checked against them before any work starts.</param>
+        /// <param name="options">How many threads to use; <see langword="null"/> for all cores. The output is bit-identical whatever the thread count.</param>
+        /// <exception cref="global::System.ArgumentException">A size is not positive, <c>Heads</c> is not a multiple of <c>KvHeads</c>, or a buffer length does not match.</exception>
+        """;
+
+    private static string Documentation(IEnumerable<KernelBuffer> buffers) =>
+        string.Join("\n", buffers.Select(buffer => $"/// <param name=\"{buffer.Name}\">{buffer.Documentation}</param>"));
+
+    private static string Parameters(IEnumerable<KernelBuffer> buffers) =>
+        string.Join(", ", buffers.Select(buffer => (buffer.IsOutput ? "global::System.Span<float> " : "global::System.ReadOnlySpan<float> ") + buffer.Name));
+
+    // The runtime kernel takes every buffer; the ones a spec or overload does not have are empty.
+    private static string Arguments(KernelSpec spec, bool withLogSumExp) =>
+        $"q, k, v, {(spec.Sinks ? "sinkLogits" : "default")}, output, {(withLogSumExp ? "logSumExp" : "default")}";
+
+    private static string Literal(bool value) => value ? "true" : "false";
+}

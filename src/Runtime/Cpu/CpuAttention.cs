@@ -1,0 +1,94 @@
+using System;
+using System.Buffers;
+using System.Threading.Tasks;
+
+namespace KernelGen;
+
+/// <summary>
+/// The CPU attention kernel every spec's <c>ForwardCpu</c> runs: SIMD (<see cref="System.Numerics.Vector{T}"/>, so
+/// 256-bit with FMA on AVX2, 128-bit on SSE or Arm64), multi-threaded, and specialised to the spec's constants
+/// through its type arguments.
+/// </summary>
+/// <remarks>
+/// Work is cut into <see cref="QueryBlock"/>s of (batch, key/value head, block of queries): the query heads that
+/// share a key/value head are served together, so each key and value row is read once per group. The cut depends
+/// only on the shape, and each output row is computed by one block in a fixed order, so results are
+/// bit-identical whatever the thread count.
+/// </remarks>
+public static unsafe class CpuAttention
+{
+    /// <summary>
+    /// Runs attention on host memory with the constants of <typeparamref name="TConstants"/> and the window bounds of
+    /// <typeparamref name="TWindow"/> (a spec's baked structs, or <see cref="RuntimeWindowBounds"/>).
+    /// </summary>
+    /// <param name="constants">The spec's sizes and score steps.</param>
+    /// <param name="window">The window bounds.</param>
+    /// <param name="alignment">Where the window's diagonal sits.</param>
+    /// <param name="q">Queries, <c>[batch, seqQ, heads, HeadDim]</c>.</param>
+    /// <param name="k">Keys, <c>[batch, seqK, kvHeads, HeadDim]</c>.</param>
+    /// <param name="v">Values, <c>[batch, seqK, kvHeads, HeadDim]</c>.</param>
+    /// <param name="sinkLogits">One sink logit per head, or empty for kernels without sinks.</param>
+    /// <param name="output">Receives the output, shaped like <paramref name="q"/>.</param>
+    /// <param name="logSumExp">Receives the log-sum-exp, <c>[batch, heads, seqQ]</c>, or empty when not wanted.</param>
+    /// <param name="shape">The sizes; every length is checked against them first.</param>
+    /// <param name="writesLogSumExp">Whether <paramref name="logSumExp"/> is wanted.</param>
+    /// <param name="options">Threads to use; <see langword="null"/> for <see cref="CpuAttentionOptions.Default"/>.</param>
+    public static void Forward<TConstants, TWindow>(
+        TConstants constants, TWindow window, WindowAlignment alignment,
+        ReadOnlySpan<float> q, ReadOnlySpan<float> k, ReadOnlySpan<float> v, ReadOnlySpan<float> sinkLogits,
+        Span<float> output, Span<float> logSumExp, AttentionShape shape, bool writesLogSumExp, CpuAttentionOptions? options)
+        where TConstants : struct, IKernelConstants
+        where TWindow : struct, IWindowBounds
+    {
+        AttentionInputs.Validate(q.Length, k.Length, v.Length, sinkLogits.Length, output.Length, logSumExp.Length,
+            shape, constants.HeadDim, constants.HasSinks, writesLogSumExp);
+        options ??= CpuAttentionOptions.Default;
+        var diagonalOffset = alignment == WindowAlignment.BottomRight ? (long)shape.SeqK - shape.SeqQ : 0;
+        fixed (float* query = q, key = k, value = v, sinks = sinkLogits, result = output, rowLogSumExp = logSumExp)
+        {
+            var call = new QueryBlock.Call(query, key, value, sinks, result, writesLogSumExp ? rowLogSumExp : null, shape, diagonalOffset);
+            var job = new Job<TConstants, TWindow>(call, window, constants.HeadDim);
+            var threads = (int)Math.Min(options.ThreadCount, call.BlockCount);
+            if (threads <= 1)
+            {
+                var scratch = job.Rent();
+                for (long block = 0; block < call.BlockCount; block++)
+                {
+                    job.Run(block, scratch);
+                }
+
+                ArrayPool<float>.Shared.Return(scratch);
+            }
+            else
+            {
+                Parallel.For(0, call.BlockCount, new ParallelOptions { MaxDegreeOfParallelism = threads },
+                    job.Rent, (block, _, scratch) => job.Run(block, scratch), scratch => ArrayPool<float>.Shared.Return(scratch));
+            }
+        }
+    }
+
+    // What the worker threads share; each rents its own scratch once per call.
+    private sealed class Job<TConstants, TWindow>
+        where TConstants : struct, IKernelConstants
+        where TWindow : struct, IWindowBounds
+    {
+        private readonly QueryBlock.Call _call;
+        private readonly TWindow _window;
+        private readonly int _scratchLength;
+
+        public Job(QueryBlock.Call call, TWindow window, int headDim)
+        {
+            _call = call;
+            _window = window;
+            _scratchLength = call.ScratchLength(headDim);
+        }
+
+        public float[] Rent() => ArrayPool<float>.Shared.Rent(_scratchLength);
+
+        public float[] Run(long block, float[] scratch)
+        {
+            QueryBlock.Run<TConstants, TWindow>(_call, _window, block, scratch);
+            return scratch;
+        }
+    }
+}

@@ -1,0 +1,261 @@
+using System;
+using System.Numerics;
+using System.Runtime.CompilerServices;
+
+namespace KernelGen;
+
+/// <summary>
+/// One work item of the CPU kernel: a block of queries of one sequence, for every query head that shares one
+/// key/value head, FlashAttention's way. The key tiles come from <see cref="KeyTilePlan"/>: tiles outside the window
+/// are never touched, interior tiles run without a mask, and only tiles that cross a window edge evaluate
+/// <see cref="WindowMask"/>'s per-row key ranges.
+/// </summary>
+/// <remarks>
+/// A block has up to <see cref="TargetRows"/> rows, a row being one (query, head) pair, ordered query by query and
+/// head by head within a query, which is also their order in memory. Scores are kept transposed, key by key with
+/// the rows across the vector lanes, so that the softmax statistics of a whole vector of rows update at once and
+/// neither the keys nor the values ever need transposing; only the queries are, once per block.
+/// </remarks>
+internal static unsafe class QueryBlock
+{
+    /// <summary>Keys per tile: a tile's scores (64 keys x 16 rows) and its key and value rows stay in L1/L2.</summary>
+    public const int KeyTileSize = 64;
+
+    /// <summary>
+    /// Rows per block: two 256-bit vectors of rows, enough to reuse each loaded key across 16 rows, small enough that
+    /// a block's band of keys barely outgrows the window and that a short sequence still makes many blocks.
+    /// </summary>
+    public const int TargetRows = 16;
+
+    /// <summary>A call's buffers and sizes, and how it is cut into blocks.</summary>
+    public readonly struct Call
+    {
+        public readonly float* Query;
+        public readonly float* Key;
+        public readonly float* Value;
+        public readonly float* SinkLogits;
+        public readonly float* Output;
+        public readonly float* LogSumExp;
+        public readonly AttentionShape Shape;
+        public readonly long DiagonalOffset;
+        public readonly int HeadsPerKvHead;
+        public readonly int QueriesPerBlock;
+        public readonly int QueryBlocks;
+        public readonly int PaddedRows;
+        public readonly long BlockCount;
+
+        public Call(float* query, float* key, float* value, float* sinkLogits, float* output, float* logSumExp, AttentionShape shape, long diagonalOffset)
+        {
+            Query = query;
+            Key = key;
+            Value = value;
+            SinkLogits = sinkLogits;
+            Output = output;
+            LogSumExp = logSumExp;
+            Shape = shape;
+            DiagonalOffset = diagonalOffset;
+            HeadsPerKvHead = shape.Heads / shape.KvHeads;
+            QueriesPerBlock = Math.Max(1, TargetRows / HeadsPerKvHead);
+            QueryBlocks = (shape.SeqQ + QueriesPerBlock - 1) / QueriesPerBlock;
+            PaddedRows = RoundUpToVector(QueriesPerBlock * HeadsPerKvHead);
+            BlockCount = (long)shape.Batch * shape.KvHeads * QueryBlocks;
+        }
+
+        /// <summary>Floats of scratch one thread needs.</summary>
+        public int ScratchLength(int headDim) => BlockScratch.Length(headDim, PaddedRows);
+    }
+
+    /// <summary>Computes block <paramref name="block"/> of <paramref name="call"/>, using <paramref name="scratch"/> as working memory.</summary>
+    public static void Run<TConstants, TWindow>(in Call call, TWindow window, long block, float[] scratch)
+        where TConstants : struct, IKernelConstants
+        where TWindow : struct, IWindowBounds
+    {
+        var constants = default(TConstants);
+        int headDim = constants.HeadDim;
+        var shape = call.Shape;
+
+        // Consecutive blocks share a key/value head, so the threads walk the keys in order.
+        int queryBlock = (int)(block % call.QueryBlocks);
+        long headAndBatch = block / call.QueryBlocks;
+        int kvHead = (int)(headAndBatch % shape.KvHeads);
+        int batch = (int)(headAndBatch / shape.KvHeads);
+        int queryStart = queryBlock * call.QueriesPerBlock;
+        int queryEnd = Math.Min(shape.SeqQ, queryStart + call.QueriesPerBlock);
+        int heads = call.HeadsPerKvHead;
+        int rows = (queryEnd - queryStart) * heads;
+        int paddedRows = RoundUpToVector(rows);
+        int firstHead = kvHead * heads;
+
+        fixed (float* memory = scratch)
+        {
+            var work = new BlockScratch(memory, headDim, call.PaddedRows);
+
+            // The rows of one query are its heads, adjacent in memory: the block's queries are one strided run.
+            float* queryRows = call.Query + ((((long)batch * shape.SeqQ) + queryStart) * shape.Heads + firstHead) * headDim;
+            PackQueries(queryRows, (long)shape.Heads * headDim, heads, rows, paddedRows, headDim, constants.SoftmaxScale, work.QueryT);
+            for (int row = 0; row < paddedRows; row++)
+            {
+                var keys = row < rows
+                    ? WindowMask.VisibleKeys(window, queryStart + (row / heads), call.DiagonalOffset, shape.SeqK)
+                    : default;
+                work.RowStart[row] = keys.Start;
+                work.RowEnd[row] = keys.End;
+                work.RowMax[row] = float.NegativeInfinity;
+                work.RowSum[row] = 0f;
+            }
+
+            new Span<float>(work.Output, paddedRows * headDim).Clear();
+
+            long keyStride = (long)shape.KvHeads * headDim;
+            float* keyHead = call.Key + (((long)batch * shape.SeqK * shape.KvHeads) + kvHead) * headDim;
+            float* valueHead = call.Value + (((long)batch * shape.SeqK * shape.KvHeads) + kvHead) * headDim;
+            var plan = KeyTilePlan.ForQueryTile(
+                queryStart, queryEnd, call.DiagonalOffset,
+                window.HasLeftBound, window.Left, window.HasRightBound, window.Right,
+                shape.SeqK, KeyTileSize);
+            for (int tile = plan.FirstTile; tile < plan.EndTile; tile++)
+            {
+                // Edge tiles are cut to the keys some row of the block sees: the rest of the tile is never read.
+                int keyStart = Math.Max(tile * KeyTileSize, plan.FirstKey);
+                int keyEnd = Math.Min((tile + 1) * KeyTileSize, plan.EndKey);
+                int keyCount = keyEnd - keyStart;
+                float* tileKeys = keyHead + (keyStart * keyStride);
+                float* tileValues = valueHead + (keyStart * keyStride);
+                bool masked = plan.NeedsMask(tile);
+
+                MicroKernels.Scores(work.QueryT, paddedRows, headDim, tileKeys, keyStride, keyCount, work.Scores);
+                if (constants.HasLogitSoftCap)
+                {
+                    SoftCap(work.Scores, keyCount * paddedRows, constants.LogitSoftCap);
+                }
+
+                if (masked)
+                {
+                    MaskScores(work.Scores, paddedRows, keyStart, keyCount, work.RowStart, work.RowEnd);
+                }
+
+                OnlineSoftmax(work.Scores, paddedRows, keyCount, work.RowMax, work.RowSum, work.Correction);
+                if (masked)
+                {
+                    MicroKernels.AccumulateMasked(work.Scores, paddedRows, headDim, tileValues, keyStride, keyStart, keyCount, work.Correction, work.RowStart, work.RowEnd, work.Output);
+                }
+                else
+                {
+                    MicroKernels.Accumulate(work.Scores, paddedRows, headDim, tileValues, keyStride, keyCount, work.Correction, work.Output);
+                }
+            }
+
+            for (int row = 0; row < rows; row++)
+            {
+                int query = queryStart + (row / heads);
+                int head = firstHead + (row % heads);
+                float* outputRow = call.Output + ((((long)batch * shape.SeqQ) + query) * shape.Heads + head) * headDim;
+                float* logSumExp = call.LogSumExp == null ? null : call.LogSumExp + ((((long)batch * shape.Heads) + head) * shape.SeqQ) + query;
+                float sink = constants.HasSinks ? call.SinkLogits[head] : 0f;
+                FinishRow(constants.HasSinks, sink, work.RowMax[row], work.RowSum[row], work.Output + ((long)row * headDim), headDim, outputRow, logSumExp);
+            }
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static int RoundUpToVector(int rows) => (rows + Vector<float>.Count - 1) / Vector<float>.Count * Vector<float>.Count;
+
+    // Queries transposed (dimension by dimension, rows across the lanes) and pre-scaled; padding rows are zero.
+    private static void PackQueries(float* queryRows, long queryStride, int heads, int rows, int paddedRows, int headDim, float scale, float* queryT)
+    {
+        for (int row = 0; row < paddedRows; row++)
+        {
+            float* source = queryRows + ((row / heads) * queryStride) + ((row % heads) * headDim);
+            for (int dim = 0; dim < headDim; dim++)
+            {
+                queryT[(dim * paddedRows) + row] = row < rows ? source[dim] * scale : 0f;
+            }
+        }
+    }
+
+    private static void SoftCap(float* scores, int count, float cap)
+    {
+        var capVector = new Vector<float>(cap);
+        var inverse = new Vector<float>(1f / cap);
+        for (int index = 0; index < count; index += Vector<float>.Count)
+        {
+            Vector.Store(capVector * VectorMath.Tanh(Vector.Load(scores + index) * inverse), scores + index);
+        }
+    }
+
+    // A hidden score is replaced, never added to, so that a NaN or infinity at a hidden key cannot leak.
+    private static void MaskScores(float* scores, int paddedRows, int keyStart, int keyCount, int* rowStart, int* rowEnd)
+    {
+        var hidden = new Vector<float>(float.NegativeInfinity);
+        for (int rowVector = 0; rowVector < paddedRows; rowVector += Vector<float>.Count)
+        {
+            var start = Vector.Load(rowStart + rowVector);
+            var end = Vector.Load(rowEnd + rowVector);
+            for (int key = 0; key < keyCount; key++)
+            {
+                var absoluteKey = new Vector<int>(keyStart + key);
+                var visible = Vector.GreaterThanOrEqual(absoluteKey, start) & Vector.LessThan(absoluteKey, end);
+                float* score = scores + (key * paddedRows) + rowVector;
+                Vector.Store(Vector.ConditionalSelect(Vector.AsVectorSingle(visible), Vector.Load(score), hidden), score);
+            }
+        }
+    }
+
+    // Online softmax on a whole vector of rows: new running max, rescale factor for what was summed so far, and the
+    // tile's weights written over its scores. A max still at -inf shifts by 0, so exp never sees -inf - -inf.
+    private static void OnlineSoftmax(float* scores, int paddedRows, int keyCount, float* rowMax, float* rowSum, float* correction)
+    {
+        var negativeInfinity = new Vector<float>(float.NegativeInfinity);
+        for (int rowVector = 0; rowVector < paddedRows; rowVector += Vector<float>.Count)
+        {
+            var tileMax = negativeInfinity;
+            for (int key = 0; key < keyCount; key++)
+            {
+                tileMax = Vector.MaxNative(tileMax, Vector.Load(scores + (key * paddedRows) + rowVector));
+            }
+
+            var oldMax = Vector.Load(rowMax + rowVector);
+            var newMax = Vector.MaxNative(oldMax, tileMax);
+            var shift = Vector.ConditionalSelect(Vector.Equals(newMax, negativeInfinity), Vector<float>.Zero, newMax);
+            var rescale = VectorMath.Exp(oldMax - shift);
+            var sum = Vector.Load(rowSum + rowVector) * rescale;
+            for (int key = 0; key < keyCount; key++)
+            {
+                float* score = scores + (key * paddedRows) + rowVector;
+                var weight = VectorMath.Exp(Vector.Load(score) - shift);
+                Vector.Store(weight, score);
+                sum += weight;
+            }
+
+            Vector.Store(newMax, rowMax + rowVector);
+            Vector.Store(sum, rowSum + rowVector);
+            Vector.Store(rescale, correction + rowVector);
+        }
+    }
+
+    // The sink logit joins the denominator with no value vector; a row that saw nothing writes zeros and -inf.
+    private static void FinishRow(bool hasSinks, float sink, float max, float sum, float* accumulated, int headDim, float* output, float* logSumExp)
+    {
+        float scale = 1f;
+        if (hasSinks)
+        {
+            float withSink = max > sink ? max : sink;
+            float shift = withSink == float.NegativeInfinity ? 0f : withSink;
+            scale = MathF.Exp(max - shift);
+            sum = (sum * scale) + MathF.Exp(sink - shift);
+            max = withSink;
+        }
+
+        // Compared with 0, not "> 0": a NaN that a visible key brought in stays NaN.
+        float normalizer = sum == 0f ? 0f : scale / sum;
+        for (int dim = 0; dim < headDim; dim++)
+        {
+            output[dim] = accumulated[dim] * normalizer;
+        }
+
+        if (logSumExp != null)
+        {
+            *logSumExp = sum == 0f ? float.NegativeInfinity : max + MathF.Log(sum);
+        }
+    }
+}
