@@ -1,50 +1,108 @@
 using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.IO;
 using System.Linq;
 using ILGPU;
 using ILGPU.Runtime;
+using ILGPU.Runtime.Cuda;
 using KernelGen;
 using KernelGen.Bench;
 
-// Side-by-side timings in one run: windowed against dense, baked window against the same kernel body with the
-// window as a runtime argument, and scaling with sequence length at a fixed window.
+// KernelGen's CPU kernel (baked window and the same body with a runtime window), its ILGPU kernel when CUDA is
+// present, and ONNX Runtime's CPU GroupQueryAttention, side by side on the same inputs in one process, with this
+// machine's FMA peak and read bandwidth measured in the same run. `--quick` runs a subset.
+var quick = args.Contains("--quick");
+var csvPath = Path.GetFullPath("kernelgen-cpu-bench.csv");
+var threads = Environment.ProcessorCount;
+var cpu = new CpuAttentionOptions { MaxDegreeOfParallelism = threads };
+const int KernelRuns = 5;
+const int PeerRuns = 3;
+const long PeerScoreLimitBytes = 2_500_000_000;
+
+Console.WriteLine($"Machine: {threads} cores, {MachinePeaks.Simd}");
+var peak = MachinePeaks.FmaGflops(threads);
+var peakOneThread = MachinePeaks.FmaGflops(1);
+var bandwidth = MachinePeaks.ReadGigabytesPerSecond(threads);
+Console.WriteLine($"Measured now: fp32 FMA peak {peak:F1} GFLOP/s on {threads} threads ({peakOneThread:F1} on 1); read bandwidth {bandwidth:F1} GB/s (512 MiB buffer)");
+
 using var context = KernelGenAccelerators.CreateContext();
-using var accelerator = KernelGenAccelerators.CreateDefault(context);
-var simulator = accelerator.AcceleratorType == AcceleratorType.CPU;
-Console.WriteLine($"Accelerator: {accelerator.Name} ({accelerator.AcceleratorType}); median of {Harness.Runs} runs after {Harness.WarmUps} warm-up");
-if (simulator)
+using var gpu = context.GetCudaDevices().Count > 0 ? context.CreateCudaAccelerator(0) : null;
+Console.WriteLine(gpu is null ? "No CUDA device: the ILGPU kernel is not timed (ILGPU's CPU simulator is not a speed path)." : $"ILGPU kernel on {gpu.Name}");
+Console.WriteLine($"Timing: median of {KernelRuns} runs (ONNX Runtime: {PeerRuns}) after a warm-up; KernelGen and ONNX Runtime on {threads} threads; batch 1.");
+Console.WriteLine("GFLOP/s count useful work only: 4 · head · heads · visible (query, key) pairs, from VisiblePairs.");
+Console.WriteLine();
+
+var rows = new List<Row>();
+var lengths = quick ? new[] { 1024, 4096 } : new[] { 1024, 2048, 4096, 8192, 16384 };
+foreach (var windowKeys in new[] { 256, 4096 })
+foreach (var headDim in new[] { 64, 128 })
+foreach (var (heads, kvHeads) in new[] { (8, 2), (1, 1) })
+foreach (var length in lengths)
 {
-    Console.WriteLine("CPU SIMULATOR FIGURES: ILGPU's CPU accelerator runs one OS thread per GPU thread and pays ~1 ms per barrier;");
-    Console.WriteLine("the ratios show how much work each kernel does, not GPU speed.");
+    rows.Add(Measure(BenchSpec.Find(windowKeys, headDim), new AttentionShape(1, length, length, heads, kvHeads)));
 }
 
-var (heads, batch) = simulator ? (1, 1) : (16, 4);
-var lengths = simulator ? new[] { 128, 256, 512, 1024 } : new[] { 1024, 2048, 4096, 8192, 16384 };
-var denseLimit = simulator ? 1024 : 16384;
-Console.WriteLine($"Shape: batch {batch}, heads {heads}, head 64; window {Windowed.Window}");
-Console.WriteLine();
-var warmedUp = false;
-Console.WriteLine($"{"seq",6} {"windowed ms",12} {"dense ms",10} {"dense/windowed",15} {"runtime-window ms",18} {"runtime/baked",14} {"windowed ms per 1k queries",27}");
-
-// Compile every kernel and start the simulator's threads before anything is timed.
-foreach (var length in lengths.Take(1).Concat(lengths))
+rows.Add(Measure(BenchSpec.Find(4096, 128), new AttentionShape(1, 1, 8192, 32, 8), decode: true));
+Console.WriteLine(Row.Header);
+foreach (var row in rows)
 {
-    var timed = length != lengths[0] || warmedUp;
-    warmedUp = true;
-    var shape = new AttentionShape(batch, length, length, heads, heads);
-    var random = new Random(length);
-    float[] Fill(long count) => Enumerable.Range(0, (int)count).Select(_ => (float)random.NextDouble() - 0.5f).ToArray();
-    using var q = accelerator.Allocate1D(Fill(shape.QueryElements(64)));
-    using var k = accelerator.Allocate1D(Fill(shape.KeyElements(64)));
-    using var v = accelerator.Allocate1D(Fill(shape.KeyElements(64)));
-    using var output = accelerator.Allocate1D<float>(shape.QueryElements(64));
+    Console.WriteLine(row.Format(peak, bandwidth));
+}
 
-    var windowed = Harness.MedianMilliseconds(accelerator, () => Windowed.Forward(accelerator, q.View, k.View, v.View, output.View, shape));
-    var runtime = Harness.MedianMilliseconds(accelerator, () => Windowed.ForwardWithRuntimeWindow(accelerator.DefaultStream, q.View, k.View, v.View, output.View, Windowed.Window, shape));
-    var dense = length <= denseLimit
-        ? Harness.MedianMilliseconds(accelerator, () => Dense.Forward(accelerator, q.View, k.View, v.View, output.View, shape))
-        : double.NaN;
-    if (timed)
+File.WriteAllLines(csvPath, new[] { Row.CsvHeader }.Concat(rows.Select(row => row.Csv(peak, bandwidth))));
+Console.WriteLine();
+Console.WriteLine($"Wrote {csvPath}");
+Console.WriteLine();
+Targets.Print(rows, peak, bandwidth);
+return 0;
+
+Row Measure(BenchSpec spec, AttentionShape shape, bool decode = false)
+{
+    var random = new Random(shape.SeqK + spec.HeadDim);
+    float[] Fill(long length)
     {
-        Console.WriteLine($"{length,6} {windowed,12:F1} {(double.IsNaN(dense) ? "-" : dense.ToString("F1")),10} {(double.IsNaN(dense) ? "-" : (dense / windowed).ToString("F2")),15} {runtime,18:F1} {runtime / windowed,14:F2} {windowed / length * 1000,27:F1}");
+        var values = new float[length];
+        for (var index = 0; index < values.Length; index++)
+        {
+            values[index] = (float)(random.NextDouble() - 0.5);
+        }
+
+        return values;
     }
+
+    var q = Fill(shape.QueryElements(spec.HeadDim));
+    var output = new float[q.Length];
+
+    // Decode reads a different cache each run, as a real step would, so that none of it is still in cache.
+    var caches = Enumerable.Range(0, decode ? 6 : 1).Select(_ => (K: Fill(shape.KeyElements(spec.HeadDim)), V: Fill(shape.KeyElements(spec.HeadDim)))).ToArray();
+    var next = 0;
+    (float[] K, float[] V) Cache() => caches[next++ % caches.Length];
+
+    var baked = Timing.MedianMilliseconds(() => { var (k, v) = Cache(); spec.Baked(q, k, v, output, shape, cpu); }, KernelRuns);
+    var runtime = Timing.MedianMilliseconds(() => { var (k, v) = Cache(); spec.Runtime(q, k, v, output, spec.Window, shape, cpu); }, KernelRuns);
+    spec.Baked(q, caches[0].K, caches[0].V, output, shape, cpu);
+
+    double? ilgpu = null;
+    if (gpu is not null)
+    {
+        using var qBuffer = gpu.Allocate1D(q);
+        using var kBuffer = gpu.Allocate1D(caches[0].K);
+        using var vBuffer = gpu.Allocate1D(caches[0].V);
+        using var outputBuffer = gpu.Allocate1D<float>(q.Length);
+        ilgpu = Timing.MedianMilliseconds(() => { spec.Device(gpu, qBuffer.View, kBuffer.View, vBuffer.View, outputBuffer.View, shape); gpu.Synchronize(); }, KernelRuns);
+    }
+
+    double? peer = null;
+    double? peerDifference = null;
+    if (OnnxRuntimeGroupQueryAttention.ScoreBytes(shape) <= PeerScoreLimitBytes)
+    {
+        using var onnxRuntime = new OnnxRuntimeGroupQueryAttention(spec.WindowKeys, spec.HeadDim, shape, q, caches[0].K, caches[0].V, threads);
+        peerDifference = ErrorReport.Compare(onnxRuntime.RunAndRead(), output.Select(value => (double)value).ToArray()).MaxAbsolute;
+        peer = Timing.MedianMilliseconds(onnxRuntime.Run, PeerRuns);
+    }
+
+    var row = new Row(spec, shape, decode, baked, runtime, ilgpu, peer, peerDifference);
+    Console.Error.WriteLine($"  measured {row.Name}");
+    return row;
 }

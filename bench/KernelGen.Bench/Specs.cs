@@ -2,11 +2,20 @@ using KernelGen;
 
 namespace KernelGen.Bench;
 
-/// <summary>A causal 64-key window (Left = 63, as Mistral's 4096 scaled down for the simulator).</summary>
-[AttentionKernel(HeadDim = 64, QueryTileSize = 16, KeyTileSize = 32)]
-[SlidingWindow(Left = 63, Right = 0, Inclusive = true)]
-public static partial class Windowed;
+// Causal windows of 256 and 4096 keys (Left = W - 1, as ONNX Runtime's local_window_size = W), head 64 and 128.
 
-/// <summary>The same kernel with no window at all: every key of every row.</summary>
-[AttentionKernel(HeadDim = 64, QueryTileSize = 16, KeyTileSize = 32)]
-public static partial class Dense;
+[AttentionKernel(HeadDim = 64)]
+[SlidingWindow(Left = 255, Right = 0, Inclusive = true)]
+public static partial class Window256Head64;
+
+[AttentionKernel(HeadDim = 128)]
+[SlidingWindow(Left = 255, Right = 0, Inclusive = true)]
+public static partial class Window256Head128;
+
+[AttentionKernel(HeadDim = 64)]
+[SlidingWindow(Left = 4095, Right = 0, Inclusive = true)]
+public static partial class Window4096Head64;
+
+[AttentionKernel(HeadDim = 128)]
+[SlidingWindow(Left = 4095, Right = 0, Inclusive = true)]
+public static partial class Window4096Head128;

@@ -1,24 +1,22 @@
 using System;
 using System.Diagnostics;
 using System.Linq;
-using ILGPU.Runtime;
 using KernelGen;
 using Quickstart;
 
-// Runs three generated kernels on the default accelerator (CUDA when present, the CPU simulator otherwise),
-// checks each against the fp64 reference, and prints every backend's parameters for each window.
-using var context = KernelGenAccelerators.CreateContext();
-using var accelerator = KernelGenAccelerators.CreateDefault(context);
-var tolerance = accelerator.AcceleratorType == AcceleratorType.CPU ? 1e-5 : 1e-3; // CUDA's exp is ex2.approx
-Console.WriteLine($"Accelerator: {accelerator.Name} ({accelerator.AcceleratorType}); tolerance {tolerance:E0}");
+// Runs three generated kernels on the default device (the ILGPU kernel on CUDA when present, the CPU kernel
+// otherwise), checks each against the fp64 reference, and prints every backend's parameters for each window.
+using var device = KernelGenDevice.CreateDefault();
+var tolerance = device.Accelerator is null ? 1e-5 : 1e-3; // CUDA's exp is ex2.approx
+Console.WriteLine($"Device: {device}; tolerance {tolerance:E0} on the max abs error");
 
 var failures = 0;
 failures += Run("Mistral-style prefill", MistralStyleAttention.Window, MistralStyleAttention.HeadDim, new AttentionShape(1, 96, 96, 4, 2),
-    MistralStyleAttention.SoftmaxScale, (q, k, v, o, shape) => MistralStyleAttention.Forward(accelerator, q, k, v, o, shape));
+    MistralStyleAttention.SoftmaxScale, (q, k, v, o, shape) => MistralStyleAttention.Forward(device, q, k, v, o, shape));
 failures += Run("Longformer-style", LongformerStyleAttention.Window, LongformerStyleAttention.HeadDim, new AttentionShape(2, 48, 48, 2, 2),
-    LongformerStyleAttention.SoftmaxScale, (q, k, v, o, shape) => LongformerStyleAttention.Forward(accelerator, q, k, v, o, shape));
+    LongformerStyleAttention.SoftmaxScale, (q, k, v, o, shape) => LongformerStyleAttention.Forward(device, q, k, v, o, shape));
 failures += Run("Mistral decode step", MistralDecodeAttention.Window, MistralDecodeAttention.HeadDim, new AttentionShape(1, 1, 4200, 4, 1),
-    MistralDecodeAttention.SoftmaxScale, (q, k, v, o, shape) => MistralDecodeAttention.Forward(accelerator, q, k, v, o, shape));
+    MistralDecodeAttention.SoftmaxScale, (q, k, v, o, shape) => MistralDecodeAttention.Forward(device, q, k, v, o, shape));
 
 Console.WriteLine(failures == 0 ? "All kernels match the reference." : $"{failures} kernel(s) do not match the reference.");
 return failures == 0 ? 0 : 1;

@@ -14,8 +14,7 @@ using SeedBug;
 // This sample runs the same inputs both ways, then shows that KernelGen turns the mistake into a build error.
 const int Left = FlashAttentionReading.WindowLeft;
 var shape = new AttentionShape(Batch: 2, SeqQ: 128, SeqK: 128, Heads: 4, KvHeads: 4);
-using var context = KernelGenAccelerators.CreateContext();
-using var accelerator = KernelGenAccelerators.CreateDefault(context);
+using var device = KernelGenDevice.CreateDefault();
 
 var random = new Random(1197);
 float[] Fill(long length) => Enumerable.Range(0, (int)length).Select(_ => (float)(random.NextDouble() * 6 - 3)).ToArray();
@@ -23,23 +22,38 @@ var q = Fill(shape.QueryElements(FlashAttentionReading.HeadDim));
 var k = Fill(shape.KeyElements(FlashAttentionReading.HeadDim));
 var v = Fill(shape.KeyElements(FlashAttentionReading.HeadDim));
 
-using var qBuffer = accelerator.Allocate1D(q);
-using var kBuffer = accelerator.Allocate1D(k);
-using var vBuffer = accelerator.Allocate1D(v);
+// The spec's own (baked) window, or the same kernel body with another window passed at run time.
 float[] Run(AttentionWindow? window)
 {
-    using var output = accelerator.Allocate1D<float>(q.Length);
-    if (window is AttentionWindow runtimeWindow)
+    var output = new float[q.Length];
+    if (device.Accelerator is { } accelerator)
     {
-        FlashAttentionReading.ForwardWithRuntimeWindow(accelerator.DefaultStream, qBuffer.View, kBuffer.View, vBuffer.View, output.View, runtimeWindow, shape);
+        using var qBuffer = accelerator.Allocate1D(q);
+        using var kBuffer = accelerator.Allocate1D(k);
+        using var vBuffer = accelerator.Allocate1D(v);
+        using var outputBuffer = accelerator.Allocate1D<float>(q.Length);
+        if (window is AttentionWindow runtimeWindow)
+        {
+            FlashAttentionReading.ForwardWithRuntimeWindow(accelerator.DefaultStream, qBuffer.View, kBuffer.View, vBuffer.View, outputBuffer.View, runtimeWindow, shape);
+        }
+        else
+        {
+            FlashAttentionReading.Forward(accelerator, qBuffer.View, kBuffer.View, vBuffer.View, outputBuffer.View, shape);
+        }
+
+        accelerator.Synchronize();
+        outputBuffer.CopyToCPU(output);
+    }
+    else if (window is AttentionWindow runtimeWindow)
+    {
+        FlashAttentionReading.ForwardCpuWithRuntimeWindow(q, k, v, output, runtimeWindow, shape, device.CpuOptions);
     }
     else
     {
-        FlashAttentionReading.Forward(accelerator, qBuffer.View, kBuffer.View, vBuffer.View, output.View, shape);
+        FlashAttentionReading.ForwardCpu(q, k, v, output, shape, device.CpuOptions);
     }
 
-    accelerator.Synchronize();
-    return output.GetAsArray1D();
+    return output;
 }
 
 var flashAttention = Run(null);
@@ -51,7 +65,7 @@ var bug = MaxDifference(flashAttention, Run(buggyCuDnn));
 var fixedDifference = MaxDifference(flashAttention, Run(convertedCuDnn));
 var noise = ErrorReport.Compare(flashAttention, reference).MaxAbsolute;
 
-Console.WriteLine($"Accelerator: {accelerator.Name}; {shape}, head {FlashAttentionReading.HeadDim}, seed 1197");
+Console.WriteLine($"Device: {device}; {shape}, head {FlashAttentionReading.HeadDim}, seed 1197");
 Console.WriteLine($"FlashAttention window_size = ({Left}, 0):            {FlashAttentionReading.Window}");
 Console.WriteLine($"cuDNN given the same number, left bound = {Left}:     {buggyCuDnn}");
 Console.WriteLine($"cuDNN after the conversion, left bound = {FlashAttentionReading.CuDnn.DiagonalBandLeftBound}:  {convertedCuDnn}");

@@ -5,8 +5,9 @@ using KernelGen.Generator.Model;
 namespace KernelGen.Generator.Emitting;
 
 /// <summary>
-/// Emits a spec's CPU kernel API: the spec's sizes and score steps as a constants struct, <c>ForwardCpu</c> (with and
-/// without the log-sum-exp), <c>ForwardCpuWithRuntimeWindow</c>, and <c>VisiblePairs</c>. The kernel body is the
+/// Emits a spec's CPU kernel API: the spec's sizes and score steps as a constants struct, <c>ForwardCpu</c> and
+/// <c>ForwardCpuWithRuntimeWindow</c> (each with and without the log-sum-exp), <c>VisiblePairs</c>, and
+/// <c>Forward(KernelGenDevice, ...)</c>, which runs either kernel on host memory. The kernel body is the
 /// runtime's <c>CpuAttention</c>, generic over the constants and window structs, so the JIT compiles one body per
 /// spec with every constant folded in, as ILGPU does for the GPU kernel.
 /// </summary>
@@ -34,6 +35,10 @@ internal static class CpuKernelEmitter
             WriteRuntimeWindowForward(writer, spec, withLogSumExp: false);
             writer.WriteLine();
             WriteRuntimeWindowForward(writer, spec, withLogSumExp: true);
+            writer.WriteLine();
+            WriteDeviceForward(writer, spec, withLogSumExp: false);
+            writer.WriteLine();
+            WriteDeviceForward(writer, spec, withLogSumExp: true);
         }
 
         return writer.ToString();
@@ -108,6 +113,34 @@ internal static class CpuKernelEmitter
                 global::KernelGen.CpuAttention.Forward(
                     default({{BakedConstants}}), new global::KernelGen.RuntimeWindowBounds(window), window.Alignment,
                     {{Arguments(spec, withLogSumExp)}}, shape, writesLogSumExp: {{Literal(withLogSumExp)}}, options);
+            """);
+    }
+
+    private static void WriteDeviceForward(SourceWriter writer, KernelSpec spec, bool withLogSumExp)
+    {
+        var buffers = KernelBuffers.For(spec, withLogSumExp);
+        var arguments = string.Join(", ", buffers.Select(buffer => buffer.Name));
+        writer.WriteLine($$"""
+            /// <summary>
+            /// Runs attention on host memory where <paramref name="device"/> says: the ILGPU kernel on its accelerator, or
+            /// the CPU kernel{{(withLogSumExp ? "; writes the log-sum-exp" : string.Empty)}}. Returns when done.
+            /// </summary>
+            /// <param name="device">Where to run (<c>KernelGenDevice.CreateDefault()</c>: CUDA when present, else the CPU kernel).</param>
+            {{Documentation(buffers)}}
+            /// <param name="shape">The sizes; every buffer length is checked against them before any work starts.</param>
+            /// <exception cref="global::System.ArgumentException">A size is not positive, <c>Heads</c> is not a multiple of <c>KvHeads</c>, or a buffer length does not match.</exception>
+            public static void Forward(global::KernelGen.KernelGenDevice device, {{Parameters(buffers)}}, {{Shape}} shape)
+            {
+                global::System.ArgumentNullException.ThrowIfNull(device);
+                if (device.Accelerator is { } accelerator)
+                {
+                    Forward(accelerator, {{arguments}}, shape);
+                }
+                else
+                {
+                    ForwardCpu({{arguments}}, shape, device.CpuOptions);
+                }
+            }
             """);
     }
 

@@ -100,17 +100,22 @@ internal static unsafe class MicroKernels
     }
 
     /// <summary>
-    /// <c>output[row, d] = output[row, d] · correction[row] + Σ_key weights[key, row] · values[key, d]</c>, for a tile
-    /// that every row sees whole.
+    /// <c>output[row, d] = output[row, d] · correction[row] + Σ_key weights[key, row] · values[key, d]</c>, for keys that
+    /// every row sees; no rescaling when <paramref name="correction"/> is null.
     /// </summary>
     public static void Accumulate(float* weights, int paddedRows, int headDim, float* values, long valueStride, int keyCount, float* correction, float* output)
     {
+        if (keyCount <= 0 && correction == null)
+        {
+            return;
+        }
+
         for (int row = 0; row < paddedRows; row += 4)
         {
-            var rescale0 = new Vector<float>(correction[row]);
-            var rescale1 = new Vector<float>(correction[row + 1]);
-            var rescale2 = new Vector<float>(correction[row + 2]);
-            var rescale3 = new Vector<float>(correction[row + 3]);
+            var rescale0 = new Vector<float>(correction == null ? 1f : correction[row]);
+            var rescale1 = new Vector<float>(correction == null ? 1f : correction[row + 1]);
+            var rescale2 = new Vector<float>(correction == null ? 1f : correction[row + 2]);
+            var rescale3 = new Vector<float>(correction == null ? 1f : correction[row + 3]);
             float* out0 = output + ((long)row * headDim);
             float* out1 = out0 + headDim;
             float* out2 = out1 + headDim;
@@ -181,49 +186,52 @@ internal static unsafe class MicroKernels
         }
     }
 
+    /// <summary><c>output[row, d] *= correction[row]</c>: the online softmax's rescale, when a tile is accumulated in parts.</summary>
+    public static void Rescale(float* output, int paddedRows, int headDim, float* correction)
+    {
+        for (int row = 0; row < paddedRows; row++)
+        {
+            var rescale = new Vector<float>(correction[row]);
+            float* outputRow = output + ((long)row * headDim);
+            for (int dim = 0; dim < headDim; dim += Lanes)
+            {
+                Vector.Store(Vector.Load(outputRow + dim) * rescale, outputRow + dim);
+            }
+        }
+    }
+
     /// <summary>
-    /// <see cref="Accumulate"/> for a tile that crosses a window edge: a hidden (row, key) pair contributes exactly
-    /// nothing, not a zero weight times its value, so a NaN or infinity at a hidden key cannot reach the output.
-    /// Keys that the four rows all see, or none of them, take the unmasked path.
+    /// <c>output[row, d] += Σ_key weights[key, row] · values[key, d]</c> over the keys <c>[keyStart, keyStart + keyCount)</c>
+    /// of a tile that crosses a window edge: a hidden (row, key) pair contributes exactly nothing, not a zero weight
+    /// times its value, so a NaN or infinity at a hidden key cannot reach the output.
     /// </summary>
     public static void AccumulateMasked(
         float* weights, int paddedRows, int headDim, float* values, long valueStride, int keyStart, int keyCount,
-        float* correction, int* rowStart, int* rowEnd, float* output)
+        int* rowStart, int* rowEnd, float* output)
     {
+        if (keyCount <= 0)
+        {
+            return;
+        }
+
         for (int row = 0; row < paddedRows; row += 4)
         {
             int start0 = rowStart[row], start1 = rowStart[row + 1], start2 = rowStart[row + 2], start3 = rowStart[row + 3];
             int end0 = rowEnd[row], end1 = rowEnd[row + 1], end2 = rowEnd[row + 2], end3 = rowEnd[row + 3];
-            int allFrom = Math.Max(Math.Max(start0, start1), Math.Max(start2, start3));
-            int allTo = Math.Min(Math.Min(end0, end1), Math.Min(end2, end3));
-            var rescale0 = new Vector<float>(correction[row]);
-            var rescale1 = new Vector<float>(correction[row + 1]);
-            var rescale2 = new Vector<float>(correction[row + 2]);
-            var rescale3 = new Vector<float>(correction[row + 3]);
             float* out0 = output + ((long)row * headDim);
             float* out1 = out0 + headDim;
             float* out2 = out1 + headDim;
             float* out3 = out2 + headDim;
             for (int dim = 0; dim < headDim; dim += Lanes)
             {
-                var a0 = Vector.Load(out0 + dim) * rescale0;
-                var a1 = Vector.Load(out1 + dim) * rescale1;
-                var a2 = Vector.Load(out2 + dim) * rescale2;
-                var a3 = Vector.Load(out3 + dim) * rescale3;
+                var a0 = Vector.Load(out0 + dim);
+                var a1 = Vector.Load(out1 + dim);
+                var a2 = Vector.Load(out2 + dim);
+                var a3 = Vector.Load(out3 + dim);
                 float* weight = weights + row;
                 float* value = values + dim;
                 for (int key = keyStart; key < keyStart + keyCount; key++, weight += paddedRows, value += valueStride)
                 {
-                    if (key >= allFrom && key < allTo)
-                    {
-                        var seen = Vector.Load(value);
-                        a0 = Vector.MultiplyAddEstimate(new Vector<float>(weight[0]), seen, a0);
-                        a1 = Vector.MultiplyAddEstimate(new Vector<float>(weight[1]), seen, a1);
-                        a2 = Vector.MultiplyAddEstimate(new Vector<float>(weight[2]), seen, a2);
-                        a3 = Vector.MultiplyAddEstimate(new Vector<float>(weight[3]), seen, a3);
-                        continue;
-                    }
-
                     if (key >= start0 && key < end0)
                     {
                         a0 = Vector.MultiplyAddEstimate(new Vector<float>(weight[0]), Vector.Load(value), a0);

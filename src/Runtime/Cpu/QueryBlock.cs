@@ -93,6 +93,9 @@ internal static unsafe class QueryBlock
             // The rows of one query are its heads, adjacent in memory: the block's queries are one strided run.
             float* queryRows = call.Query + ((((long)batch * shape.SeqQ) + queryStart) * shape.Heads + firstHead) * headDim;
             PackQueries(queryRows, (long)shape.Heads * headDim, heads, rows, paddedRows, headDim, constants.SoftmaxScale, work.QueryT);
+            // Each row's visible keys, and the keys that every row of the block sees: inside those, even an edge
+            // tile needs no mask.
+            int seenByAllFrom = 0, seenByAllTo = shape.SeqK;
             for (int row = 0; row < paddedRows; row++)
             {
                 var keys = row < rows
@@ -102,6 +105,11 @@ internal static unsafe class QueryBlock
                 work.RowEnd[row] = keys.End;
                 work.RowMax[row] = float.NegativeInfinity;
                 work.RowSum[row] = 0f;
+                if (row < rows)
+                {
+                    seenByAllFrom = Math.Max(seenByAllFrom, keys.Start);
+                    seenByAllTo = Math.Min(seenByAllTo, keys.End);
+                }
             }
 
             new Span<float>(work.Output, paddedRows * headDim).Clear();
@@ -123,6 +131,10 @@ internal static unsafe class QueryBlock
                 float* tileValues = valueHead + (keyStart * keyStride);
                 bool masked = plan.NeedsMask(tile);
 
+                // An edge tile: only the keys before and after those every row sees are masked, one by one.
+                int unmaskedFrom = masked ? Math.Clamp(seenByAllFrom, keyStart, keyEnd) - keyStart : 0;
+                int unmaskedTo = masked ? Math.Clamp(seenByAllTo, keyStart + unmaskedFrom, keyEnd) - keyStart : keyCount;
+
                 MicroKernels.Scores(work.QueryT, paddedRows, headDim, tileKeys, keyStride, keyCount, work.Scores);
                 if (constants.HasLogitSoftCap)
                 {
@@ -131,13 +143,17 @@ internal static unsafe class QueryBlock
 
                 if (masked)
                 {
-                    MaskScores(work.Scores, paddedRows, keyStart, keyCount, work.RowStart, work.RowEnd);
+                    MaskScores(work.Scores, paddedRows, keyStart, 0, unmaskedFrom, work.RowStart, work.RowEnd);
+                    MaskScores(work.Scores, paddedRows, keyStart, unmaskedTo, keyCount, work.RowStart, work.RowEnd);
                 }
 
                 OnlineSoftmax(work.Scores, paddedRows, keyCount, work.RowMax, work.RowSum, work.Correction);
                 if (masked)
                 {
-                    MicroKernels.AccumulateMasked(work.Scores, paddedRows, headDim, tileValues, keyStride, keyStart, keyCount, work.Correction, work.RowStart, work.RowEnd, work.Output);
+                    MicroKernels.Rescale(work.Output, paddedRows, headDim, work.Correction);
+                    MicroKernels.AccumulateMasked(work.Scores, paddedRows, headDim, tileValues, keyStride, keyStart, unmaskedFrom, work.RowStart, work.RowEnd, work.Output);
+                    MicroKernels.Accumulate(work.Scores + (unmaskedFrom * paddedRows), paddedRows, headDim, tileValues + (unmaskedFrom * keyStride), keyStride, unmaskedTo - unmaskedFrom, null, work.Output);
+                    MicroKernels.AccumulateMasked(work.Scores + (unmaskedTo * paddedRows), paddedRows, headDim, tileValues + (unmaskedTo * keyStride), keyStride, keyStart + unmaskedTo, keyCount - unmaskedTo, work.RowStart, work.RowEnd, work.Output);
                 }
                 else
                 {
@@ -183,15 +199,16 @@ internal static unsafe class QueryBlock
         }
     }
 
-    // A hidden score is replaced, never added to, so that a NaN or infinity at a hidden key cannot leak.
-    private static void MaskScores(float* scores, int paddedRows, int keyStart, int keyCount, int* rowStart, int* rowEnd)
+    // A hidden score is replaced, never added to, so that a NaN or infinity at a hidden key cannot leak. Only the
+    // tile's keys [from, to) are looked at.
+    private static void MaskScores(float* scores, int paddedRows, int keyStart, int from, int to, int* rowStart, int* rowEnd)
     {
         var hidden = new Vector<float>(float.NegativeInfinity);
         for (int rowVector = 0; rowVector < paddedRows; rowVector += Vector<float>.Count)
         {
             var start = Vector.Load(rowStart + rowVector);
             var end = Vector.Load(rowEnd + rowVector);
-            for (int key = 0; key < keyCount; key++)
+            for (int key = from; key < to; key++)
             {
                 var absoluteKey = new Vector<int>(keyStart + key);
                 var visible = Vector.GreaterThanOrEqual(absoluteKey, start) & Vector.LessThan(absoluteKey, end);

@@ -100,4 +100,53 @@ static partial class CausalAttention
         global::KernelGen.CpuAttention.Forward(
             default(BakedConstants), new global::KernelGen.RuntimeWindowBounds(window), window.Alignment,
             q, k, v, default, output, logSumExp, shape, writesLogSumExp: true, options);
+
+    /// <summary>
+    /// Runs attention on host memory where <paramref name="device"/> says: the ILGPU kernel on its accelerator, or
+    /// the CPU kernel. Returns when done.
+    /// </summary>
+    /// <param name="device">Where to run (<c>KernelGenDevice.CreateDefault()</c>: CUDA when present, else the CPU kernel).</param>
+    /// <param name="q">Queries, <c>[batch, seqQ, heads, HeadDim]</c>.</param>
+    /// <param name="k">Keys, <c>[batch, seqK, kvHeads, HeadDim]</c>.</param>
+    /// <param name="v">Values, <c>[batch, seqK, kvHeads, HeadDim]</c>.</param>
+    /// <param name="output">Receives the attention output, shaped like <paramref name="q"/>.</param>
+    /// <param name="shape">The sizes; every buffer length is checked against them before any work starts.</param>
+    /// <exception cref="global::System.ArgumentException">A size is not positive, <c>Heads</c> is not a multiple of <c>KvHeads</c>, or a buffer length does not match.</exception>
+    public static void Forward(global::KernelGen.KernelGenDevice device, global::System.ReadOnlySpan<float> q, global::System.ReadOnlySpan<float> k, global::System.ReadOnlySpan<float> v, global::System.Span<float> output, global::KernelGen.AttentionShape shape)
+    {
+        global::System.ArgumentNullException.ThrowIfNull(device);
+        if (device.Accelerator is { } accelerator)
+        {
+            Forward(accelerator, q, k, v, output, shape);
+        }
+        else
+        {
+            ForwardCpu(q, k, v, output, shape, device.CpuOptions);
+        }
+    }
+
+    /// <summary>
+    /// Runs attention on host memory where <paramref name="device"/> says: the ILGPU kernel on its accelerator, or
+    /// the CPU kernel; writes the log-sum-exp. Returns when done.
+    /// </summary>
+    /// <param name="device">Where to run (<c>KernelGenDevice.CreateDefault()</c>: CUDA when present, else the CPU kernel).</param>
+    /// <param name="q">Queries, <c>[batch, seqQ, heads, HeadDim]</c>.</param>
+    /// <param name="k">Keys, <c>[batch, seqK, kvHeads, HeadDim]</c>.</param>
+    /// <param name="v">Values, <c>[batch, seqK, kvHeads, HeadDim]</c>.</param>
+    /// <param name="output">Receives the attention output, shaped like <paramref name="q"/>.</param>
+    /// <param name="logSumExp">Receives the natural-log log-sum-exp of each row, <c>[batch, heads, seqQ]</c>; -inf for a row that sees no key.</param>
+    /// <param name="shape">The sizes; every buffer length is checked against them before any work starts.</param>
+    /// <exception cref="global::System.ArgumentException">A size is not positive, <c>Heads</c> is not a multiple of <c>KvHeads</c>, or a buffer length does not match.</exception>
+    public static void Forward(global::KernelGen.KernelGenDevice device, global::System.ReadOnlySpan<float> q, global::System.ReadOnlySpan<float> k, global::System.ReadOnlySpan<float> v, global::System.Span<float> output, global::System.Span<float> logSumExp, global::KernelGen.AttentionShape shape)
+    {
+        global::System.ArgumentNullException.ThrowIfNull(device);
+        if (device.Accelerator is { } accelerator)
+        {
+            Forward(accelerator, q, k, v, output, logSumExp, shape);
+        }
+        else
+        {
+            ForwardCpu(q, k, v, output, logSumExp, shape, device.CpuOptions);
+        }
+    }
 }
