@@ -185,6 +185,8 @@ internal static class KernelEmitter
                         }
 
                         float score = dot * SoftmaxScale;{{SoftCap(spec)}}
+
+                        // A hidden key's score is replaced, never combined with anything: its key may hold NaN or inf.
                         if (masked && !IsVisible(window, query, keyStart + column, arguments.DiagonalOffset, arguments.SeqK))
                         {
                             score = float.NegativeInfinity;
@@ -210,6 +212,13 @@ internal static class KernelEmitter
                     {{string.Join("\n        ", accumulators.Select(a => $"{a} *= correction;"))}}
                     for (int column = 0; column < KeyTileSize; column++)
                     {
+                        // A hidden key adds exactly nothing. Its weight is 0, but 0 * NaN and 0 * inf are NaN, and the
+                        // window promises that a hidden key's value never reaches the output, whatever it holds.
+                        if (masked && !IsVisible(window, query, keyStart + column, arguments.DiagonalOffset, arguments.SeqK))
+                        {
+                            continue;
+                        }
+
                         float weight = {{XMath}}.Exp(scores[(row * KeyTileSize) + column] - shift);
                         runningSum += weight;
                         int valueRow = (column * HeadDim) + firstDim;

@@ -241,6 +241,8 @@ static partial class MistralAttention
                 }
 
                 float score = dot * SoftmaxScale;
+
+                // A hidden key's score is replaced, never combined with anything: its key may hold NaN or inf.
                 if (masked && !IsVisible(window, query, keyStart + column, arguments.DiagonalOffset, arguments.SeqK))
                 {
                     score = float.NegativeInfinity;
@@ -281,6 +283,13 @@ static partial class MistralAttention
             out15 *= correction;
             for (int column = 0; column < KeyTileSize; column++)
             {
+                // A hidden key adds exactly nothing. Its weight is 0, but 0 * NaN and 0 * inf are NaN, and the
+                // window promises that a hidden key's value never reaches the output, whatever it holds.
+                if (masked && !IsVisible(window, query, keyStart + column, arguments.DiagonalOffset, arguments.SeqK))
+                {
+                    continue;
+                }
+
                 float weight = global::ILGPU.Algorithms.XMath.Exp(scores[(row * KeyTileSize) + column] - shift);
                 runningSum += weight;
                 int valueRow = (column * HeadDim) + firstDim;
