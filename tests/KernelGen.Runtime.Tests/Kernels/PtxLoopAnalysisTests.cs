@@ -131,8 +131,9 @@ public sealed class PtxLoopAnalysisTests
     public static TheoryData<string> MeasuredSpecs => new() { nameof(DefaultTiles64), nameof(DefaultTiles128) };
 
     /// <summary>
-    /// The generated kernel's arithmetic loops (Q·Kᵀ and P·V): multiply-adds per element they load. Every innermost
-    /// loop that does multiply-adds must reach the floor, so no arithmetic can hide in a loop that is not measured.
+    /// The generated kernel's Q·Kᵀ and P·V loops (the innermost loops that read the K tile and the V tile): multiply-adds
+    /// per element they load from shared memory. 8 x 8 register blocks give 4: each loaded value feeds 8 multiply-adds.
+    /// No other innermost loop may do more than a few multiply-adds per trip, so no arithmetic escapes the measure.
     /// </summary>
     [Theory]
     [MemberData(nameof(MeasuredSpecs))]
@@ -141,28 +142,27 @@ public sealed class PtxLoopAnalysisTests
         var ptx = PtxTests.CompilePtx(PtxTests.SpecType(specName));
         var analysis = PtxLoopAnalysis.Analyse(ptx);
         _log.WriteLine($"{specName}: {analysis}");
-
-        var arithmetic = analysis.ArithmeticLoops;
-        foreach (var loop in arithmetic)
+        foreach (var loop in analysis.ArithmeticLoops)
         {
-            _log.WriteLine($"{Role(loop)}: {loop.PerSharedElement:0.00} FMA per shared element, {(loop.GlobalElements == 0 ? "no global loads" : $"{loop.PerGlobalElement:0.00} FMA per global element")}");
+            _log.WriteLine($"{Role(loop)}: {loop.PerSharedElement:0.00} FMA per shared element, "
+                + (loop.GlobalElements == 0 ? "no global loads" : $"{loop.PerGlobalElement:0.00} FMA per global element"));
         }
 
-        Assert.Contains(arithmetic, loop => Role(loop) == "Q·Kᵀ");
-        Assert.Contains(arithmetic, loop => Role(loop) == "P·V");
-        foreach (var loop in arithmetic)
-        {
-            Assert.True(loop.PerSharedElement >= MinimumPerSharedElement, $"{specName}: {loop}");
-        }
+        var queryKey = analysis.InnermostLoops.Where(loop => Role(loop) == "Q·Kᵀ").ToList();
+        var probabilityValue = analysis.InnermostLoops.Where(loop => Role(loop) == "P·V").ToList();
+        Assert.NotEmpty(queryKey);
+        Assert.NotEmpty(probabilityValue);
+        Assert.All(queryKey.Concat(probabilityValue), loop => Assert.True(loop.PerSharedElement >= MinimumPerSharedElement, $"{specName} {Role(loop)}: {loop}"));
+        Assert.All(analysis.InnermostLoops.Where(loop => Role(loop) == "other"), loop => Assert.True(loop.MultiplyAdds <= 2, $"{specName}: unmeasured arithmetic in {loop}"));
     }
 
-    // The kernel allocates its shared tiles in this order (ILGPU numbers them in allocation order): Q, K, V, scores.
+    /// <summary>The floor both loops reach: 8 x 8 register blocks, each value loaded from shared memory used 8 times.</summary>
+    private const double MinimumPerSharedElement = 4.0;
+
+    // The kernel allocates its shared arrays in this order (ILGPU numbers them in allocation order): Q, K, V, scores, ...
     private const int KeyTileAllocation = 1;
     private const int ValueTileAllocation = 2;
 
     private static string Role(PtxLoopAnalysis.InnermostLoop loop) =>
         loop.SharedArraysRead.Contains(KeyTileAllocation) ? "Q·Kᵀ" : loop.SharedArraysRead.Contains(ValueTileAllocation) ? "P·V" : "other";
-
-    /// <summary>The floor the arithmetic loops must reach, per element loaded from shared memory.</summary>
-    private const double MinimumPerSharedElement = 0.5;
 }
