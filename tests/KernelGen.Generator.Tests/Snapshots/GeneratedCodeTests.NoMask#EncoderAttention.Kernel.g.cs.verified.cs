@@ -256,7 +256,6 @@ partial class EncoderAttention
 
         for (int row = thread; row < QueryTileSize; row += ThreadsPerGroup)
         {
-            // Start the running max at -inf and shift by 0 while it stays there, so exp() never sees -inf - -inf.
             rowMax[row] = float.NegativeInfinity;
             rowSum[row] = 0f;
         }
@@ -443,6 +442,7 @@ partial class EncoderAttention
                     tileMax = score > tileMax ? score : tileMax;
                 }
 
+                // The running max stays -inf until the row sees a key; shift by 0 then, so exp() never sees -inf - -inf.
                 float runningMax = rowMax[row];
                 float newMax = runningMax > tileMax ? runningMax : tileMax;
                 float shift = newMax == float.NegativeInfinity ? 0f : newMax;

@@ -258,7 +258,6 @@ partial class LongformerAttention
 
         for (int row = thread; row < QueryTileSize; row += ThreadsPerGroup)
         {
-            // Start the running max at -inf and shift by 0 while it stays there, so exp() never sees -inf - -inf.
             rowMax[row] = float.NegativeInfinity;
             rowSum[row] = 0f;
         }
@@ -450,6 +449,7 @@ partial class LongformerAttention
                     tileMax = score > tileMax ? score : tileMax;
                 }
 
+                // The running max stays -inf until the row sees a key; shift by 0 then, so exp() never sees -inf - -inf.
                 float runningMax = rowMax[row];
                 float newMax = runningMax > tileMax ? runningMax : tileMax;
                 float shift = newMax == float.NegativeInfinity ? 0f : newMax;
