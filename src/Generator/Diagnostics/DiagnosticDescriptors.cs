@@ -94,14 +94,14 @@ internal static class DiagnosticDescriptors
         "Unsupported head size",
         "'{0}' has HeadDim = {1}: KernelGen supports multiples of 16 from 16 to 256 (such as 32, 64, 96, 128, 256)",
         KernelCategory, DiagnosticSeverity.Error, isEnabledByDefault: true,
-        description: "Each thread accumulates 16 elements of the output row in registers, so the head size must be a multiple of 16, and at most 256.");
+        description: "Each thread accumulates blocks of 8 output dimensions in registers, unrolled by the generator; the supported head sizes are the multiples of 16 from 16 to 256.");
 
     public static readonly DiagnosticDescriptor TileSizesExceedLimits = new(
         "KG0013",
         "Tile sizes exceed CUDA's limits",
         "'{0}' with QueryTileSize = {1} and KeyTileSize = {2} needs {3}. Use smaller tiles, or omit them for sound defaults ({4}).",
         KernelCategory, DiagnosticSeverity.Error, isEnabledByDefault: true,
-        description: "A group may use at most 48 KB of shared memory (the Q, K, V and score tiles in fp32) and 1024 threads (HeadDim / 16 per query row).");
+        description: "A group may use at most 48 KB of shared memory (the Q, K and V tiles, the partial score tiles and the row statistics, in fp32) and 1024 threads (one per block of up to 8 query rows and 8 output dimensions).");
 
     public static readonly DiagnosticDescriptor AlignmentRequired = new(
         "KG0014",

@@ -1,4 +1,4 @@
-using System.Collections.Generic;
+using System;
 using System.Globalization;
 using System.Linq;
 using KernelGen.Generator.Model;
@@ -6,14 +6,22 @@ using KernelGen.Generator.Model;
 namespace KernelGen.Generator.Emitting;
 
 /// <summary>
-/// Emits a spec's FlashAttention-2-style forward kernel and its host API. The window, head size and tile sizes
-/// are constants; the key tiles a query tile visits come from <c>KeyTilePlan</c>, and only tiles that cross a
+/// Emits a spec's FlashAttention-2-style forward kernel and its host API. The window, head size, tile sizes and register
+/// blocks are constants; the key tiles a query tile visits come from <c>KeyTilePlan</c>, and only tiles that cross a
 /// window edge evaluate the per-element mask (<c>IsVisible</c>, its own unit below).
 /// </summary>
+/// <remarks>
+/// ILGPU 1.5.3 does not unroll loops, and a per-thread array indexed by a loop variable lives in slow local memory, so the
+/// register blocks are written out here: one scalar local per score and per output element, one line per block row.
+/// </remarks>
 internal static class KernelEmitter
 {
     private const string View = "global::ILGPU.ArrayView<float>";
     private const string XMath = "global::ILGPU.Algorithms.XMath";
+    private const string Inline = "[global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]";
+
+    /// <summary>Elements each thread loads before it stores any of them when staging a tile.</summary>
+    private const int StagingUnroll = 8;
 
     public static string Emit(KernelSpec spec)
     {
@@ -25,6 +33,8 @@ internal static class KernelEmitter
             ForwardApiEmitter.Write(writer, spec);
             writer.WriteLine();
             WriteMask(writer, spec);
+            writer.WriteLine();
+            WriteTileElements(writer);
             writer.WriteLine();
             WriteKernel(writer, spec);
         }
@@ -66,13 +76,32 @@ internal static class KernelEmitter
 
         writer.WriteLine($"""
 
-            /// <summary>Shared memory per group: Q, K and V tiles and the score tile, in fp32 ({tiles.SharedMemoryBytes} bytes; CUDA allows 49152).</summary>
+            /// <summary>Shared memory per group: Q, K and V tiles, partial score tiles and row statistics, in fp32 ({tiles.SharedMemoryBytes} bytes; CUDA allows 49152).</summary>
             public const int SharedMemoryBytes = {tiles.SharedMemoryBytes};
 
-            // Each query row is served by ThreadsPerRow threads; each holds HeadDimPerThread output accumulators in registers.
-            private const int HeadDimPerThread = {TileLayout.HeadDimPerThread};
-            private const int ThreadsPerRow = {tiles.ThreadsPerRow};
-            private const int ThreadsPerGroup = {tiles.ThreadsPerGroup};
+            // Register blocking. Each thread owns a RowsPerThread x DimsPerThread block of the output in registers and computes
+            // RowsPerThread x KeysPerThread blocks of scores, so that every value it loads from shared memory feeds several
+            // multiply-adds (8 x 8 blocks: 4 per element loaded). A thread's rows, keys and dimensions are interleaved
+            // (row rowGroup + r * RowGroups), so that neighbouring threads read neighbouring addresses.
+            private const int RowsPerThread = {tiles.RowsPerThread};
+            private const int KeysPerThread = {tiles.KeysPerThread};
+            private const int DimsPerThread = {TileLayout.DimsPerThread};
+            private const int RowGroups = QueryTileSize / RowsPerThread;
+            private const int KeyGroups = KeyTileSize / KeysPerThread;
+            private const int DimGroups = HeadDim / DimsPerThread;
+            private const int ThreadsPerGroup = RowGroups * DimGroups;
+
+            // The score phase has RowGroups * KeyGroups blocks. Each is split along the head dimension into DimSplits partial dot
+            // products, so that the phase has about as many items as there are threads; the row statistics add the partials.
+            private const int DimSplits = {tiles.DimSplits};
+            private const int DimsPerSplit = HeadDim / DimSplits;
+            private const int ScoreItems = RowGroups * KeyGroups * DimSplits;
+
+            // Q and K rows are padded by one float, so that threads reading different rows at one dimension hit different banks.
+            private const int PaddedRow = HeadDim + 1;
+
+            // Staging a tile, each thread issues StagingUnroll loads before it stores any: loads in flight together hide latency.
+            private const int StagingUnroll = {StagingUnroll};
             """);
     }
 
@@ -99,7 +128,7 @@ internal static class KernelEmitter
             /// The per-element mask: whether <paramref name="key"/> is visible to <paramref name="query"/>. Only key tiles
             /// that cross a window edge, or the end of the keys, evaluate it.
             /// </summary>
-            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+            {{Inline}}
             private static bool IsVisible<TWindow>(TWindow window, long query, long key, long diagonalOffset, int seqK)
                 where TWindow : struct, global::KernelGen.IWindowBounds =>
                 key < seqK
@@ -108,14 +137,43 @@ internal static class KernelEmitter
             """);
     }
 
+    private static void WriteTileElements(SourceWriter writer) => writer.WriteLine($$"""
+        /// <summary>Element <paramref name="index"/> of the query tile starting at <paramref name="queryStart"/>, row-major; zero past the last query.</summary>
+        {{Inline}}
+        private static float QueryTileElement({{View}} q, global::KernelGen.AttentionKernelArguments arguments, int batch, int head, int queryStart, int index)
+        {
+            int query = queryStart + (index / HeadDim);
+            return query < arguments.SeqQ ? q[arguments.QueryRow(batch, query, head, HeadDim) + (index % HeadDim)] : 0f;
+        }
+
+        /// <summary>Element <paramref name="index"/> of the key (or value) tile starting at <paramref name="keyStart"/>, row-major; zero past the last key.</summary>
+        {{Inline}}
+        private static float KeyTileElement({{View}} source, global::KernelGen.AttentionKernelArguments arguments, int batch, int kvHead, int keyStart, int index)
+        {
+            int key = keyStart + (index / HeadDim);
+            return key < arguments.SeqK ? source[arguments.KeyRow(batch, key, kvHead, HeadDim) + (index % HeadDim)] : 0f;
+        }
+
+        /// <summary>Where element <paramref name="index"/> of a row-major tile lands in a tile whose rows are padded by one float.</summary>
+        {{Inline}}
+        private static int PaddedIndex(int index) => index + (index / HeadDim);
+        """);
+
     private static void WriteKernel(SourceWriter writer, KernelSpec spec)
     {
-        var accumulators = Enumerable.Range(0, TileLayout.HeadDimPerThread).Select(i => $"out{i}").ToList();
+        var tiles = spec.Tiles;
+        var rows = tiles.RowsPerThread;
+        var keys = tiles.KeysPerThread;
+        const int dims = TileLayout.DimsPerThread;
         var sinkParameter = spec.Sinks ? $"\n    {View} sinkLogits," : string.Empty;
-        writer.WriteLine($$"""
+
+        var signature = $$"""
             /// <summary>
-            /// One group computes one tile of queries for one head of one sequence: it stages Q, then each visited
-            /// K/V tile, in shared memory and keeps a running (online) softmax per row.
+            /// One group computes one tile of queries for one head of one sequence. It stages Q once; then, for each key tile
+            /// the window reaches: (1) stage K; (2) partial dot products, one block of scores per item; (3) each row's owner
+            /// completes its scores and runs the online softmax once for the row, while V is staged; (4) every thread rescales
+            /// its output block and adds P·V. Three barriers per tile: the next tile's K is staged during this tile's P·V, which
+            /// reads V and the probabilities, not K.
             /// </summary>
             private static void TiledForwardKernel<TWindow>(
                 {{View}} q,
@@ -126,134 +184,302 @@ internal static class KernelEmitter
                 global::KernelGen.AttentionKernelArguments arguments,
                 TWindow window)
                 where TWindow : struct, global::KernelGen.IWindowBounds
-            {
-                var queryTile = global::ILGPU.SharedMemory.Allocate<float>(QueryTileSize * HeadDim);
-                var keyTile = global::ILGPU.SharedMemory.Allocate<float>(KeyTileSize * HeadDim);
+            """;
+        using (writer.Block(signature))
+        {
+            writer.WriteLine($$"""
+                // Shared memory, allocated in this order: Q, K, V, scores (the PTX tests name the loops by what they read).
+                var queryTile = global::ILGPU.SharedMemory.Allocate<float>(QueryTileSize * PaddedRow);
+                var keyTile = global::ILGPU.SharedMemory.Allocate<float>(KeyTileSize * PaddedRow);
                 var valueTile = global::ILGPU.SharedMemory.Allocate<float>(KeyTileSize * HeadDim);
-                var scores = global::ILGPU.SharedMemory.Allocate<float>(QueryTileSize * KeyTileSize);
+
+                // [split][key][row]: partial dot products; split 0 then holds the tile's scores, then its probabilities.
+                var scoreTile = global::ILGPU.SharedMemory.Allocate<float>(DimSplits * KeyTileSize * QueryTileSize);
+
+                // Each row's running max and sum, kept by the row's owner; and the factor by which this tile rescales the row's outputs.
+                var rowMax = global::ILGPU.SharedMemory.Allocate<float>(QueryTileSize);
+                var rowSum = global::ILGPU.SharedMemory.Allocate<float>(QueryTileSize);
+                var rowRescale = global::ILGPU.SharedMemory.Allocate<float>(QueryTileSize);
 
                 int thread = global::ILGPU.Group.IdxX;
-                int row = thread / ThreadsPerRow;
-                int firstDim = (thread % ThreadsPerRow) * HeadDimPerThread;
                 int queryStart = global::ILGPU.Grid.IdxX * QueryTileSize;
                 int head = global::ILGPU.Grid.IdxY;
                 int batch = global::ILGPU.Grid.IdxZ;
                 int kvHead = head / arguments.HeadsPerKvHead;
                 int queryEnd = queryStart + QueryTileSize < arguments.SeqQ ? queryStart + QueryTileSize : arguments.SeqQ;
-                long query = queryStart + row;
 
-                // Stage this tile's query rows; rows past the last query are zero and never written back.
-                for (int index = thread; index < QueryTileSize * HeadDim; index += ThreadsPerGroup)
+                // This thread's output block: rows rowGroup + r * RowGroups and dimensions dimGroup + d * DimGroups.
+                int dimGroup = thread % DimGroups;
+                int rowGroup = thread / DimGroups;
+                long firstQuery = queryStart + rowGroup;
+
+                // Stage this tile's query rows (zero past the last query, never written back); start every row's statistics.
+                """);
+            WriteStaging(writer, "queryTile", "QueryTileSize * HeadDim", tiles.QueryTileSize * spec.HeadDim, tiles.ThreadsPerGroup,
+                index => $"QueryTileElement(q, arguments, batch, head, queryStart, {index})", padded: true);
+            writer.WriteLine();
+            writer.WriteLine($$"""
+                for (int row = thread; row < QueryTileSize; row += ThreadsPerGroup)
                 {
-                    long tileQuery = queryStart + (index / HeadDim);
-                    queryTile[index] = tileQuery < arguments.SeqQ ? q[arguments.QueryRow(batch, tileQuery, head, HeadDim) + (index % HeadDim)] : 0f;
+                    rowMax[row] = float.NegativeInfinity;
+                    rowSum[row] = 0f;
                 }
+
+                {{Block(rows, dims, (r, d) => $"float out{r}_{d} = 0f;", "\n")}}
 
                 // Key tiles wholly outside the window are never visited; the loop bounds are the same for the whole group.
                 var plan = global::KernelGen.KeyTilePlan.ForQueryTile(
                     queryStart, queryEnd, arguments.DiagonalOffset,
                     window.HasLeftBound, window.Left, window.HasRightBound, window.Right,
                     arguments.SeqK, KeyTileSize);
-
-                // Start the running max at -inf and shift by 0 while it stays there, so exp() never sees -inf - -inf.
-                float runningMax = float.NegativeInfinity;
-                float runningSum = 0f;
-                {{string.Join("\n    ", accumulators.Select(a => $"float {a} = 0f;"))}}
-
-                for (int tile = plan.FirstTile; tile < plan.EndTile; tile++)
-                {
+                """);
+            using (writer.Block("for (int tile = plan.FirstTile; tile < plan.EndTile; tile++)"))
+            {
+                writer.WriteLine("""
                     int keyStart = tile * KeyTileSize;
-                    for (int index = thread; index < KeyTileSize * HeadDim; index += ThreadsPerGroup)
-                    {
-                        long key = keyStart + (index / HeadDim);
-                        bool isKey = key < arguments.SeqK;
-                        long source = arguments.KeyRow(batch, key, kvHead, HeadDim) + (index % HeadDim);
-                        keyTile[index] = isKey ? k[source] : 0f;
-                        valueTile[index] = isKey ? v[source] : 0f;
-                    }
 
-                    global::ILGPU.Group.Barrier();
-
-                    // Scores: the row's threads share its columns. Interior tiles skip the mask entirely.
+                    // Interior tiles are visible to every row of the tile and skip the mask entirely.
                     bool masked = plan.NeedsMask(tile);
-                    for (int column = thread % ThreadsPerRow; column < KeyTileSize; column += ThreadsPerRow)
-                    {
-                        float dot = 0f;
-                        for (int dim = 0; dim < HeadDim; dim++)
-                        {
-                            dot += queryTile[(row * HeadDim) + dim] * keyTile[(column * HeadDim) + dim];
-                        }
 
-                        float score = dot * SoftmaxScale;{{SoftCap(spec)}}
-                        if (masked && !IsVisible(window, query, keyStart + column, arguments.DiagonalOffset, arguments.SeqK))
-                        {
-                            score = float.NegativeInfinity;
-                        }
+                    // (1) Stage K, coalesced: consecutive threads read consecutive elements of a key row.
+                    """);
+                WriteStaging(writer, "keyTile", "KeyTileSize * HeadDim", tiles.KeyTileSize * spec.HeadDim, tiles.ThreadsPerGroup,
+                    index => $"KeyTileElement(k, arguments, batch, kvHead, keyStart, {index})", padded: true);
+                writer.WriteLine();
+                writer.WriteLine("global::ILGPU.Group.Barrier();");
+                writer.WriteLine();
+                WriteScores(writer, rows, keys);
+                writer.WriteLine();
+                writer.WriteLine("global::ILGPU.Group.Barrier();");
+                writer.WriteLine();
+                WriteRowStatistics(writer, spec);
+                writer.WriteLine();
+                writer.WriteLine("// V is staged while the row statistics are computed: nothing reads it before the barrier.");
+                WriteStaging(writer, "valueTile", "KeyTileSize * HeadDim", tiles.KeyTileSize * spec.HeadDim, tiles.ThreadsPerGroup,
+                    index => $"KeyTileElement(v, arguments, batch, kvHead, keyStart, {index})", padded: false);
+                writer.WriteLine();
+                writer.WriteLine("global::ILGPU.Group.Barrier();");
+                writer.WriteLine();
+                WriteProbabilitiesTimesValues(writer, rows);
+            }
 
-                        scores[(row * KeyTileSize) + column] = score;
-                    }
+            writer.WriteLine();
+            WriteEpilogue(writer, spec, rows);
+        }
+    }
 
-                    global::ILGPU.Group.Barrier();
+    /// <summary>Phase 2: each item is one RowsPerThread x KeysPerThread block of dot products over one slice of the head dimension.</summary>
+    private static void WriteScores(SourceWriter writer, int rows, int keys)
+    {
+        writer.WriteLine("""
+            // (2) Partial dot products. An item is a block of rows itemRowGroup + r * RowGroups and keys keyGroup + c * KeyGroups
+            //     over DimsPerSplit dimensions: per dimension it loads RowsPerThread + KeysPerThread values and does
+            //     RowsPerThread * KeysPerThread multiply-adds.
+            """);
+        using (writer.Block("for (int item = thread; item < ScoreItems; item += ThreadsPerGroup)"))
+        {
+            writer.WriteLine($$"""
+                int keyGroup = item % KeyGroups;
+                int itemRowGroup = (item / KeyGroups) % RowGroups;
+                int split = item / (KeyGroups * RowGroups);
+                int firstDim = split * DimsPerSplit;
+                {{Block(rows, keys, (r, c) => $"float dot{r}_{c} = 0f;", "\n")}}
+                """);
+            using (writer.Block("for (int dim = firstDim; dim < firstDim + DimsPerSplit; dim++)"))
+            {
+                writer.WriteLine("int queryIndex = (itemRowGroup * PaddedRow) + dim;");
+                writer.WriteLine("int keyIndex = (keyGroup * PaddedRow) + dim;");
+                writer.WriteLine(Lines(rows, r => $"float q{r} = queryTile[queryIndex + ({r} * RowGroups * PaddedRow)];"));
+                writer.WriteLine(Lines(keys, c => $"float k{c} = keyTile[keyIndex + ({c} * KeyGroups * PaddedRow)];"));
+                writer.WriteLine(Block(rows, keys, (r, c) => $"dot{r}_{c} += q{r} * k{c};", "\n"));
+            }
 
-                    // Online softmax: every thread of a row repeats the row's statistics, so none has to share them.
-                    float tileMax = float.NegativeInfinity;
-                    for (int column = 0; column < KeyTileSize; column++)
-                    {
-                        float score = scores[(row * KeyTileSize) + column];
-                        tileMax = score > tileMax ? score : tileMax;
-                    }
+            writer.WriteLine();
+            writer.WriteLine("// Stored [key][row], the order in which the row statistics and P·V read them.");
+            writer.WriteLine("int scoreIndex = (split * KeyTileSize * QueryTileSize) + (keyGroup * QueryTileSize) + itemRowGroup;");
+            writer.WriteLine(Block(rows, keys, (r, c) =>
+                $"scoreTile[scoreIndex + ({c} * KeyGroups * QueryTileSize) + ({r} * RowGroups)] = dot{r}_{c};", "\n", columnSeparator: "\n"));
+        }
+    }
 
-                    float newMax = runningMax > tileMax ? runningMax : tileMax;
-                    float shift = newMax == float.NegativeInfinity ? 0f : newMax;
-                    float correction = {{XMath}}.Exp(runningMax - shift);
-                    runningSum *= correction;
-                    {{string.Join("\n        ", accumulators.Select(a => $"{a} *= correction;"))}}
-                    for (int column = 0; column < KeyTileSize; column++)
-                    {
-                        float weight = {{XMath}}.Exp(scores[(row * KeyTileSize) + column] - shift);
-                        runningSum += weight;
-                        int valueRow = (column * HeadDim) + firstDim;
-                        {{string.Join("\n            ", accumulators.Select((a, i) => $"{a} += weight * valueTile[valueRow + {i}];"))}}
-                    }
-
-                    runningMax = newMax;
-
-                    // The next tile overwrites K, V and the scores.
-                    global::ILGPU.Group.Barrier();
-                }
-            {{Sinks(spec, accumulators)}}
-                if (query < queryEnd)
+    /// <summary>Phase 3: one thread per row completes the row's scores and runs the online softmax for it.</summary>
+    private static void WriteRowStatistics(SourceWriter writer, KernelSpec spec)
+    {
+        var splits = spec.Tiles.DimSplits;
+        var dot = splits == 1
+            ? "float dot = scoreTile[(key * QueryTileSize) + row];"
+            : "float dot = "
+                + string.Join("\n    + ", Enumerable.Range(0, splits).Select(s => $"scoreTile[((({s} * KeyTileSize) + key) * QueryTileSize) + row]"))
+                + ";";
+        var softCap = spec.LogitSoftCap > 0 ? $"\nscore = LogitSoftCap * {XMath}.Tanh(score / LogitSoftCap);" : string.Empty;
+        writer.WriteLine($$"""
+            // (3) Row statistics, once per row, by the row's owner: add the partial dot products, scale{{(spec.LogitSoftCap > 0 ? ", soft-cap" : string.Empty)}} and
+            //     mask the scores, then the online softmax. The probabilities replace the scores in split 0.
+            for (int row = thread; row < QueryTileSize; row += ThreadsPerGroup)
+            {
+                long query = queryStart + row;
+                float tileMax = float.NegativeInfinity;
+                for (int key = 0; key < KeyTileSize; key++)
                 {
-                    // A row that saw no key has a zero sum: it writes zeros, and a log-sum-exp of -inf.
-                    float normalizer = runningSum > 0f ? 1f / runningSum : 0f;
-                    long target = arguments.QueryRow(batch, query, head, HeadDim) + firstDim;
-                    {{string.Join("\n        ", accumulators.Select((a, i) => $"output[target + {i}] = {a} * normalizer;"))}}
-                    if (firstDim == 0 && arguments.WritesLogSumExp != 0)
+                    {{Indent(dot, 2)}}
+                    float score = dot * SoftmaxScale;{{Indent(softCap, 2)}}
+
+                    // A hidden key's score is replaced, never combined with anything: its key may hold NaN or inf.
+                    if (masked && !IsVisible(window, query, keyStart + key, arguments.DiagonalOffset, arguments.SeqK))
                     {
-                        logSumExp[arguments.LogSumExpIndex(batch, head, query)] = runningSum > 0f ? runningMax + {{XMath}}.Log(runningSum) : float.NegativeInfinity;
+                        score = float.NegativeInfinity;
                     }
+
+                    scoreTile[(key * QueryTileSize) + row] = score;
+                    tileMax = score > tileMax ? score : tileMax;
                 }
+
+                // The running max stays -inf until the row sees a key; shift by 0 then, so exp() never sees -inf - -inf.
+                float runningMax = rowMax[row];
+                float newMax = runningMax > tileMax ? runningMax : tileMax;
+                float shift = newMax == float.NegativeInfinity ? 0f : newMax;
+                float correction = {{XMath}}.Exp(runningMax - shift);
+                float sum = rowSum[row] * correction;
+                for (int key = 0; key < KeyTileSize; key++)
+                {
+                    float probability = {{XMath}}.Exp(scoreTile[(key * QueryTileSize) + row] - shift);
+                    scoreTile[(key * QueryTileSize) + row] = probability;
+                    sum += probability;
+                }
+
+                rowMax[row] = newMax;
+                rowSum[row] = sum;
+                rowRescale[row] = correction;
             }
             """);
     }
 
-    private static string SoftCap(KernelSpec spec) => spec.LogitSoftCap > 0
-        ? $"\n            score = LogitSoftCap * {XMath}.Tanh(score / LogitSoftCap);"
-        : string.Empty;
+    /// <summary>Phase 4: every thread rescales its output block and adds its share of P·V.</summary>
+    private static void WriteProbabilitiesTimesValues(SourceWriter writer, int rows)
+    {
+        const int dims = TileLayout.DimsPerThread;
+        writer.WriteLine($$"""
+            // (4) Rescale this thread's output block by its rows' corrections, then add P·V: per key it loads RowsPerThread
+            //     probabilities and DimsPerThread values and does RowsPerThread * DimsPerThread multiply-adds.
+            {{Lines(rows, r => $"float rescale{r} = rowRescale[rowGroup + ({r} * RowGroups)];")}}
+            {{Block(rows, dims, (r, d) => $"out{r}_{d} *= rescale{r};", "\n")}}
 
-    private static string Sinks(KernelSpec spec, List<string> accumulators) => !spec.Sinks ? string.Empty : $$"""
+            """);
+        using (writer.Block("if (!masked)"))
+        {
+            using (writer.Block("for (int key = 0; key < KeyTileSize; key++)"))
+            {
+                WriteProbabilitiesAndValues(writer, rows);
+                writer.WriteLine(Block(rows, dims, (r, d) => $"out{r}_{d} += p{r} * v{d};", "\n"));
+            }
+        }
 
-            // The head's sink logit joins the denominator with no value vector (gpt-oss).
-            float sink = sinkLogits[head];
-            float withSink = runningMax > sink ? runningMax : sink;
-            float sinkShift = withSink == float.NegativeInfinity ? 0f : withSink;
-            float rescale = {{XMath}}.Exp(runningMax - sinkShift);
-            runningSum = (runningSum * rescale) + {{XMath}}.Exp(sink - sinkShift);
-            {{string.Join("\n    ", accumulators.Select(a => $"{a} *= rescale;"))}}
-            runningMax = withSink;
+        using (writer.Block("else"))
+        {
+            writer.WriteLine("""
+                // A hidden (row, key) pair adds exactly nothing. Its probability is 0, but 0 * NaN and 0 * inf are NaN, and the
+                // window promises that a hidden key's value never reaches the output, whatever it holds.
+                """);
+            using (writer.Block("for (int key = 0; key < KeyTileSize; key++)"))
+            {
+                WriteProbabilitiesAndValues(writer, rows);
+                writer.WriteLine(Lines(rows, r =>
+                    $"bool sees{r} = IsVisible(window, firstQuery + ({r} * RowGroups), keyStart + key, arguments.DiagonalOffset, arguments.SeqK);"));
+                writer.WriteLine(Lines(rows, r => $"if (sees{r}) {{ {string.Join(" ", Enumerable.Range(0, dims).Select(d => $"out{r}_{d} += p{r} * v{d};"))} }}"));
+            }
+        }
+    }
 
-        """;
+    private static void WriteProbabilitiesAndValues(SourceWriter writer, int rows)
+    {
+        writer.WriteLine("int probabilityIndex = (key * QueryTileSize) + rowGroup;");
+        writer.WriteLine("int valueIndex = (key * HeadDim) + dimGroup;");
+        writer.WriteLine(Lines(rows, r => $"float p{r} = scoreTile[probabilityIndex + ({r} * RowGroups)];"));
+        writer.WriteLine(Lines(TileLayout.DimsPerThread, d => $"float v{d} = valueTile[valueIndex + ({d} * DimGroups)];"));
+    }
+
+    /// <summary>After the last tile: sinks, each row's output scale and log-sum-exp, then the outputs.</summary>
+    private static void WriteEpilogue(SourceWriter writer, KernelSpec spec, int rows)
+    {
+        const int dims = TileLayout.DimsPerThread;
+        var sinks = !spec.Sinks ? string.Empty : $$"""
+
+
+                // The head's sink logit joins the denominator with no value vector (gpt-oss).
+                float sink = sinkLogits[head];
+                float withSink = runningMax > sink ? runningMax : sink;
+                float sinkShift = withSink == float.NegativeInfinity ? 0f : withSink;
+                outputScale = {{XMath}}.Exp(runningMax - sinkShift);
+                sum = (sum * outputScale) + {{XMath}}.Exp(sink - sinkShift);
+                runningMax = withSink;
+            """;
+        writer.WriteLine($$"""
+            // After the last tile, each row's owner turns its statistics into the row's output scale (kept in rowSum, which only
+            // the owner reads until the barrier) and its log-sum-exp.
+            for (int row = thread; row < QueryTileSize; row += ThreadsPerGroup)
+            {
+                float runningMax = rowMax[row];
+                float sum = rowSum[row];
+                float outputScale = 1f;{{sinks}}
+
+                // A row that saw no key has a zero sum: it writes zeros, and a log-sum-exp of -inf (or the sink logit).
+                rowSum[row] = sum > 0f ? outputScale / sum : 0f;
+                long query = queryStart + row;
+                if (query < queryEnd && arguments.WritesLogSumExp != 0)
+                {
+                    logSumExp[arguments.LogSumExpIndex(batch, head, query)] = sum > 0f ? runningMax + {{XMath}}.Log(sum) : float.NegativeInfinity;
+                }
+            }
+
+            global::ILGPU.Group.Barrier();
+
+            // Neighbouring threads write neighbouring dimensions of a row.
+            """);
+        for (var r = 0; r < rows; r++)
+        {
+            using (writer.Block($"if (firstQuery + ({r} * RowGroups) < queryEnd)"))
+            {
+                writer.WriteLine($"float scale = rowSum[rowGroup + ({r} * RowGroups)];");
+                writer.WriteLine($"long target = arguments.QueryRow(batch, firstQuery + ({r} * RowGroups), head, HeadDim) + dimGroup;");
+                writer.WriteLine(Lines(dims, d => $"output[target + ({d} * DimGroups)] = out{r}_{d} * scale;"));
+            }
+
+            if (r < rows - 1)
+            {
+                writer.WriteLine();
+            }
+        }
+    }
+
+    /// <summary>
+    /// Copies a tile from global memory to shared memory, coalesced: element <c>index</c> of the row-major tile is read by
+    /// thread <c>index % ThreadsPerGroup</c>. Each thread issues <see cref="StagingUnroll"/> loads before it stores any;
+    /// bounds checks appear only when the tile is not a whole number of rounds.
+    /// </summary>
+    private static void WriteStaging(SourceWriter writer, string tile, string elements, int elementCount, int threads, Func<string, string> load, bool padded)
+    {
+        var exact = elementCount % (StagingUnroll * threads) == 0;
+        string At(int u) => u == 0 ? "index" : $"index + ({u} * ThreadsPerGroup)";
+        string Target(int u) => padded ? $"PaddedIndex({At(u)})" : At(u);
+        using (writer.Block($"for (int index = thread; index < {elements}; index += StagingUnroll * ThreadsPerGroup)"))
+        {
+            writer.WriteLine(Lines(StagingUnroll, u => exact || u == 0
+                ? $"float element{u} = {load(At(u))};"
+                : $"float element{u} = {At(u)} < {elements} ? {load(At(u))} : 0f;"));
+            writer.WriteLine(Lines(StagingUnroll, u => exact || u == 0
+                ? $"{tile}[{Target(u)}] = element{u};"
+                : $"if ({At(u)} < {elements}) {tile}[{Target(u)}] = element{u};"));
+        }
+    }
+
+    /// <summary>One line per block row, the row's statements separated by spaces (or <paramref name="columnSeparator"/>).</summary>
+    private static string Block(int rows, int columns, Func<int, int, string> statement, string separator, string columnSeparator = " ") =>
+        string.Join(separator, Enumerable.Range(0, rows).Select(r => string.Join(columnSeparator, Enumerable.Range(0, columns).Select(c => statement(r, c)))));
+
+    private static string Lines(int count, Func<int, string> line) => string.Join("\n", Enumerable.Range(0, count).Select(line));
+
+    /// <summary>Indents every line after the first by <paramref name="levels"/> levels, for text inserted into a raw string.</summary>
+    private static string Indent(string text, int levels) => text.Replace("\n", "\n" + new string(' ', 4 * levels));
 
     private static string Float(float value) => value.ToString("R", CultureInfo.InvariantCulture) + "f";
-
 }

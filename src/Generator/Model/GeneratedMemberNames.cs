@@ -14,7 +14,8 @@ internal static class GeneratedMemberNames
         {
             "HeadDim", "HasLeftBound", "WindowLeft", "HasRightBound", "WindowRight", "Alignment", "Window",
             "QueryTileSize", "KeyTileSize", "SoftmaxScale", "LogitSoftCap", "SharedMemoryBytes",
-            "HeadDimPerThread", "ThreadsPerRow", "ThreadsPerGroup", "CompiledKernels", "Forward", "LaunchForward",
-            "IsVisible", "TiledForwardKernel", "BakedWindow", "CompiledRuntimeWindowKernels", "ForwardWithRuntimeWindow",
+            "RowsPerThread", "KeysPerThread", "DimsPerThread", "RowGroups", "KeyGroups", "DimGroups", "ThreadsPerGroup",
+            "DimSplits", "DimsPerSplit", "ScoreItems", "PaddedRow", "StagingUnroll",
+            "CompiledKernels", "Forward", "LaunchForward", "IsVisible", "QueryTileElement", "KeyTileElement", "PaddedIndex", "TiledForwardKernel", "BakedWindow", "CompiledRuntimeWindowKernels", "ForwardWithRuntimeWindow",
         }.Concat(System.Enum.GetNames(typeof(Backend))));
 }

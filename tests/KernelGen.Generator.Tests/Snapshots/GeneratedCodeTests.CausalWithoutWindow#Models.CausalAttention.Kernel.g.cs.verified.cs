@@ -7,7 +7,7 @@ namespace Models;
 static partial class CausalAttention
 {
     /// <summary>Query rows per tile (one group per query tile, head and batch).</summary>
-    public const int QueryTileSize = 64;
+    public const int QueryTileSize = 32;
 
     /// <summary>Keys per tile staged in shared memory.</summary>
     public const int KeyTileSize = 32;
@@ -15,13 +15,32 @@ static partial class CausalAttention
     /// <summary>The factor applied to <c>q·k</c>.</summary>
     public const float SoftmaxScale = 0.125f;
 
-    /// <summary>Shared memory per group: Q, K and V tiles and the score tile, in fp32 (40960 bytes; CUDA allows 49152).</summary>
-    public const int SharedMemoryBytes = 40960;
+    /// <summary>Shared memory per group: Q, K and V tiles, partial score tiles and row statistics, in fp32 (33408 bytes; CUDA allows 49152).</summary>
+    public const int SharedMemoryBytes = 33408;
 
-    // Each query row is served by ThreadsPerRow threads; each holds HeadDimPerThread output accumulators in registers.
-    private const int HeadDimPerThread = 16;
-    private const int ThreadsPerRow = 4;
-    private const int ThreadsPerGroup = 256;
+    // Register blocking. Each thread owns a RowsPerThread x DimsPerThread block of the output in registers and computes
+    // RowsPerThread x KeysPerThread blocks of scores, so that every value it loads from shared memory feeds several
+    // multiply-adds (8 x 8 blocks: 4 per element loaded). A thread's rows, keys and dimensions are interleaved
+    // (row rowGroup + r * RowGroups), so that neighbouring threads read neighbouring addresses.
+    private const int RowsPerThread = 8;
+    private const int KeysPerThread = 8;
+    private const int DimsPerThread = 8;
+    private const int RowGroups = QueryTileSize / RowsPerThread;
+    private const int KeyGroups = KeyTileSize / KeysPerThread;
+    private const int DimGroups = HeadDim / DimsPerThread;
+    private const int ThreadsPerGroup = RowGroups * DimGroups;
+
+    // The score phase has RowGroups * KeyGroups blocks. Each is split along the head dimension into DimSplits partial dot
+    // products, so that the phase has about as many items as there are threads; the row statistics add the partials.
+    private const int DimSplits = 2;
+    private const int DimsPerSplit = HeadDim / DimSplits;
+    private const int ScoreItems = RowGroups * KeyGroups * DimSplits;
+
+    // Q and K rows are padded by one float, so that threads reading different rows at one dimension hit different banks.
+    private const int PaddedRow = HeadDim + 1;
+
+    // Staging a tile, each thread issues StagingUnroll loads before it stores any: loads in flight together hide latency.
+    private const int StagingUnroll = 8;
 
     private static readonly global::KernelGen.KernelCache<global::System.Action<global::ILGPU.Runtime.AcceleratorStream, global::ILGPU.KernelConfig, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, global::KernelGen.AttentionKernelArguments, BakedWindow>> CompiledKernels =
         new(accelerator => global::ILGPU.Runtime.KernelLoaders.LoadKernel<global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, global::KernelGen.AttentionKernelArguments, BakedWindow>(accelerator, TiledForwardKernel<BakedWindow>));
@@ -154,9 +173,32 @@ static partial class CausalAttention
         && (!window.HasLeftBound || key >= query + diagonalOffset - window.Left)
         && (!window.HasRightBound || key <= query + diagonalOffset + window.Right);
 
+    /// <summary>Element <paramref name="index"/> of the query tile starting at <paramref name="queryStart"/>, row-major; zero past the last query.</summary>
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    private static float QueryTileElement(global::ILGPU.ArrayView<float> q, global::KernelGen.AttentionKernelArguments arguments, int batch, int head, int queryStart, int index)
+    {
+        int query = queryStart + (index / HeadDim);
+        return query < arguments.SeqQ ? q[arguments.QueryRow(batch, query, head, HeadDim) + (index % HeadDim)] : 0f;
+    }
+
+    /// <summary>Element <paramref name="index"/> of the key (or value) tile starting at <paramref name="keyStart"/>, row-major; zero past the last key.</summary>
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    private static float KeyTileElement(global::ILGPU.ArrayView<float> source, global::KernelGen.AttentionKernelArguments arguments, int batch, int kvHead, int keyStart, int index)
+    {
+        int key = keyStart + (index / HeadDim);
+        return key < arguments.SeqK ? source[arguments.KeyRow(batch, key, kvHead, HeadDim) + (index % HeadDim)] : 0f;
+    }
+
+    /// <summary>Where element <paramref name="index"/> of a row-major tile lands in a tile whose rows are padded by one float.</summary>
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    private static int PaddedIndex(int index) => index + (index / HeadDim);
+
     /// <summary>
-    /// One group computes one tile of queries for one head of one sequence: it stages Q, then each visited
-    /// K/V tile, in shared memory and keeps a running (online) softmax per row.
+    /// One group computes one tile of queries for one head of one sequence. It stages Q once; then, for each key tile
+    /// the window reaches: (1) stage K; (2) partial dot products, one block of scores per item; (3) each row's owner
+    /// completes its scores and runs the online softmax once for the row, while V is staged; (4) every thread rescales
+    /// its output block and adds P·V. Three barriers per tile: the next tile's K is staged during this tile's P·V, which
+    /// reads V and the probabilities, not K.
     /// </summary>
     private static void TiledForwardKernel<TWindow>(
         global::ILGPU.ArrayView<float> q,
@@ -168,171 +210,507 @@ static partial class CausalAttention
         TWindow window)
         where TWindow : struct, global::KernelGen.IWindowBounds
     {
-        var queryTile = global::ILGPU.SharedMemory.Allocate<float>(QueryTileSize * HeadDim);
-        var keyTile = global::ILGPU.SharedMemory.Allocate<float>(KeyTileSize * HeadDim);
+        // Shared memory, allocated in this order: Q, K, V, scores (the PTX tests name the loops by what they read).
+        var queryTile = global::ILGPU.SharedMemory.Allocate<float>(QueryTileSize * PaddedRow);
+        var keyTile = global::ILGPU.SharedMemory.Allocate<float>(KeyTileSize * PaddedRow);
         var valueTile = global::ILGPU.SharedMemory.Allocate<float>(KeyTileSize * HeadDim);
-        var scores = global::ILGPU.SharedMemory.Allocate<float>(QueryTileSize * KeyTileSize);
+
+        // [split][key][row]: partial dot products; split 0 then holds the tile's scores, then its probabilities.
+        var scoreTile = global::ILGPU.SharedMemory.Allocate<float>(DimSplits * KeyTileSize * QueryTileSize);
+
+        // Each row's running max and sum, kept by the row's owner; and the factor by which this tile rescales the row's outputs.
+        var rowMax = global::ILGPU.SharedMemory.Allocate<float>(QueryTileSize);
+        var rowSum = global::ILGPU.SharedMemory.Allocate<float>(QueryTileSize);
+        var rowRescale = global::ILGPU.SharedMemory.Allocate<float>(QueryTileSize);
 
         int thread = global::ILGPU.Group.IdxX;
-        int row = thread / ThreadsPerRow;
-        int firstDim = (thread % ThreadsPerRow) * HeadDimPerThread;
         int queryStart = global::ILGPU.Grid.IdxX * QueryTileSize;
         int head = global::ILGPU.Grid.IdxY;
         int batch = global::ILGPU.Grid.IdxZ;
         int kvHead = head / arguments.HeadsPerKvHead;
         int queryEnd = queryStart + QueryTileSize < arguments.SeqQ ? queryStart + QueryTileSize : arguments.SeqQ;
-        long query = queryStart + row;
 
-        // Stage this tile's query rows; rows past the last query are zero and never written back.
-        for (int index = thread; index < QueryTileSize * HeadDim; index += ThreadsPerGroup)
+        // This thread's output block: rows rowGroup + r * RowGroups and dimensions dimGroup + d * DimGroups.
+        int dimGroup = thread % DimGroups;
+        int rowGroup = thread / DimGroups;
+        long firstQuery = queryStart + rowGroup;
+
+        // Stage this tile's query rows (zero past the last query, never written back); start every row's statistics.
+        for (int index = thread; index < QueryTileSize * HeadDim; index += StagingUnroll * ThreadsPerGroup)
         {
-            long tileQuery = queryStart + (index / HeadDim);
-            queryTile[index] = tileQuery < arguments.SeqQ ? q[arguments.QueryRow(batch, tileQuery, head, HeadDim) + (index % HeadDim)] : 0f;
+            float element0 = QueryTileElement(q, arguments, batch, head, queryStart, index);
+            float element1 = QueryTileElement(q, arguments, batch, head, queryStart, index + (1 * ThreadsPerGroup));
+            float element2 = QueryTileElement(q, arguments, batch, head, queryStart, index + (2 * ThreadsPerGroup));
+            float element3 = QueryTileElement(q, arguments, batch, head, queryStart, index + (3 * ThreadsPerGroup));
+            float element4 = QueryTileElement(q, arguments, batch, head, queryStart, index + (4 * ThreadsPerGroup));
+            float element5 = QueryTileElement(q, arguments, batch, head, queryStart, index + (5 * ThreadsPerGroup));
+            float element6 = QueryTileElement(q, arguments, batch, head, queryStart, index + (6 * ThreadsPerGroup));
+            float element7 = QueryTileElement(q, arguments, batch, head, queryStart, index + (7 * ThreadsPerGroup));
+            queryTile[PaddedIndex(index)] = element0;
+            queryTile[PaddedIndex(index + (1 * ThreadsPerGroup))] = element1;
+            queryTile[PaddedIndex(index + (2 * ThreadsPerGroup))] = element2;
+            queryTile[PaddedIndex(index + (3 * ThreadsPerGroup))] = element3;
+            queryTile[PaddedIndex(index + (4 * ThreadsPerGroup))] = element4;
+            queryTile[PaddedIndex(index + (5 * ThreadsPerGroup))] = element5;
+            queryTile[PaddedIndex(index + (6 * ThreadsPerGroup))] = element6;
+            queryTile[PaddedIndex(index + (7 * ThreadsPerGroup))] = element7;
         }
+
+        for (int row = thread; row < QueryTileSize; row += ThreadsPerGroup)
+        {
+            rowMax[row] = float.NegativeInfinity;
+            rowSum[row] = 0f;
+        }
+
+        float out0_0 = 0f; float out0_1 = 0f; float out0_2 = 0f; float out0_3 = 0f; float out0_4 = 0f; float out0_5 = 0f; float out0_6 = 0f; float out0_7 = 0f;
+        float out1_0 = 0f; float out1_1 = 0f; float out1_2 = 0f; float out1_3 = 0f; float out1_4 = 0f; float out1_5 = 0f; float out1_6 = 0f; float out1_7 = 0f;
+        float out2_0 = 0f; float out2_1 = 0f; float out2_2 = 0f; float out2_3 = 0f; float out2_4 = 0f; float out2_5 = 0f; float out2_6 = 0f; float out2_7 = 0f;
+        float out3_0 = 0f; float out3_1 = 0f; float out3_2 = 0f; float out3_3 = 0f; float out3_4 = 0f; float out3_5 = 0f; float out3_6 = 0f; float out3_7 = 0f;
+        float out4_0 = 0f; float out4_1 = 0f; float out4_2 = 0f; float out4_3 = 0f; float out4_4 = 0f; float out4_5 = 0f; float out4_6 = 0f; float out4_7 = 0f;
+        float out5_0 = 0f; float out5_1 = 0f; float out5_2 = 0f; float out5_3 = 0f; float out5_4 = 0f; float out5_5 = 0f; float out5_6 = 0f; float out5_7 = 0f;
+        float out6_0 = 0f; float out6_1 = 0f; float out6_2 = 0f; float out6_3 = 0f; float out6_4 = 0f; float out6_5 = 0f; float out6_6 = 0f; float out6_7 = 0f;
+        float out7_0 = 0f; float out7_1 = 0f; float out7_2 = 0f; float out7_3 = 0f; float out7_4 = 0f; float out7_5 = 0f; float out7_6 = 0f; float out7_7 = 0f;
 
         // Key tiles wholly outside the window are never visited; the loop bounds are the same for the whole group.
         var plan = global::KernelGen.KeyTilePlan.ForQueryTile(
             queryStart, queryEnd, arguments.DiagonalOffset,
             window.HasLeftBound, window.Left, window.HasRightBound, window.Right,
             arguments.SeqK, KeyTileSize);
-
-        // Start the running max at -inf and shift by 0 while it stays there, so exp() never sees -inf - -inf.
-        float runningMax = float.NegativeInfinity;
-        float runningSum = 0f;
-        float out0 = 0f;
-        float out1 = 0f;
-        float out2 = 0f;
-        float out3 = 0f;
-        float out4 = 0f;
-        float out5 = 0f;
-        float out6 = 0f;
-        float out7 = 0f;
-        float out8 = 0f;
-        float out9 = 0f;
-        float out10 = 0f;
-        float out11 = 0f;
-        float out12 = 0f;
-        float out13 = 0f;
-        float out14 = 0f;
-        float out15 = 0f;
-
         for (int tile = plan.FirstTile; tile < plan.EndTile; tile++)
         {
             int keyStart = tile * KeyTileSize;
-            for (int index = thread; index < KeyTileSize * HeadDim; index += ThreadsPerGroup)
-            {
-                long key = keyStart + (index / HeadDim);
-                bool isKey = key < arguments.SeqK;
-                long source = arguments.KeyRow(batch, key, kvHead, HeadDim) + (index % HeadDim);
-                keyTile[index] = isKey ? k[source] : 0f;
-                valueTile[index] = isKey ? v[source] : 0f;
-            }
 
-            global::ILGPU.Group.Barrier();
-
-            // Scores: the row's threads share its columns. Interior tiles skip the mask entirely.
+            // Interior tiles are visible to every row of the tile and skip the mask entirely.
             bool masked = plan.NeedsMask(tile);
-            for (int column = thread % ThreadsPerRow; column < KeyTileSize; column += ThreadsPerRow)
+
+            // (1) Stage K, coalesced: consecutive threads read consecutive elements of a key row.
+            for (int index = thread; index < KeyTileSize * HeadDim; index += StagingUnroll * ThreadsPerGroup)
             {
-                float dot = 0f;
-                for (int dim = 0; dim < HeadDim; dim++)
-                {
-                    dot += queryTile[(row * HeadDim) + dim] * keyTile[(column * HeadDim) + dim];
-                }
-
-                float score = dot * SoftmaxScale;
-                if (masked && !IsVisible(window, query, keyStart + column, arguments.DiagonalOffset, arguments.SeqK))
-                {
-                    score = float.NegativeInfinity;
-                }
-
-                scores[(row * KeyTileSize) + column] = score;
+                float element0 = KeyTileElement(k, arguments, batch, kvHead, keyStart, index);
+                float element1 = KeyTileElement(k, arguments, batch, kvHead, keyStart, index + (1 * ThreadsPerGroup));
+                float element2 = KeyTileElement(k, arguments, batch, kvHead, keyStart, index + (2 * ThreadsPerGroup));
+                float element3 = KeyTileElement(k, arguments, batch, kvHead, keyStart, index + (3 * ThreadsPerGroup));
+                float element4 = KeyTileElement(k, arguments, batch, kvHead, keyStart, index + (4 * ThreadsPerGroup));
+                float element5 = KeyTileElement(k, arguments, batch, kvHead, keyStart, index + (5 * ThreadsPerGroup));
+                float element6 = KeyTileElement(k, arguments, batch, kvHead, keyStart, index + (6 * ThreadsPerGroup));
+                float element7 = KeyTileElement(k, arguments, batch, kvHead, keyStart, index + (7 * ThreadsPerGroup));
+                keyTile[PaddedIndex(index)] = element0;
+                keyTile[PaddedIndex(index + (1 * ThreadsPerGroup))] = element1;
+                keyTile[PaddedIndex(index + (2 * ThreadsPerGroup))] = element2;
+                keyTile[PaddedIndex(index + (3 * ThreadsPerGroup))] = element3;
+                keyTile[PaddedIndex(index + (4 * ThreadsPerGroup))] = element4;
+                keyTile[PaddedIndex(index + (5 * ThreadsPerGroup))] = element5;
+                keyTile[PaddedIndex(index + (6 * ThreadsPerGroup))] = element6;
+                keyTile[PaddedIndex(index + (7 * ThreadsPerGroup))] = element7;
             }
 
             global::ILGPU.Group.Barrier();
 
-            // Online softmax: every thread of a row repeats the row's statistics, so none has to share them.
-            float tileMax = float.NegativeInfinity;
-            for (int column = 0; column < KeyTileSize; column++)
+            // (2) Partial dot products. An item is a block of rows itemRowGroup + r * RowGroups and keys keyGroup + c * KeyGroups
+            //     over DimsPerSplit dimensions: per dimension it loads RowsPerThread + KeysPerThread values and does
+            //     RowsPerThread * KeysPerThread multiply-adds.
+            for (int item = thread; item < ScoreItems; item += ThreadsPerGroup)
             {
-                float score = scores[(row * KeyTileSize) + column];
-                tileMax = score > tileMax ? score : tileMax;
+                int keyGroup = item % KeyGroups;
+                int itemRowGroup = (item / KeyGroups) % RowGroups;
+                int split = item / (KeyGroups * RowGroups);
+                int firstDim = split * DimsPerSplit;
+                float dot0_0 = 0f; float dot0_1 = 0f; float dot0_2 = 0f; float dot0_3 = 0f; float dot0_4 = 0f; float dot0_5 = 0f; float dot0_6 = 0f; float dot0_7 = 0f;
+                float dot1_0 = 0f; float dot1_1 = 0f; float dot1_2 = 0f; float dot1_3 = 0f; float dot1_4 = 0f; float dot1_5 = 0f; float dot1_6 = 0f; float dot1_7 = 0f;
+                float dot2_0 = 0f; float dot2_1 = 0f; float dot2_2 = 0f; float dot2_3 = 0f; float dot2_4 = 0f; float dot2_5 = 0f; float dot2_6 = 0f; float dot2_7 = 0f;
+                float dot3_0 = 0f; float dot3_1 = 0f; float dot3_2 = 0f; float dot3_3 = 0f; float dot3_4 = 0f; float dot3_5 = 0f; float dot3_6 = 0f; float dot3_7 = 0f;
+                float dot4_0 = 0f; float dot4_1 = 0f; float dot4_2 = 0f; float dot4_3 = 0f; float dot4_4 = 0f; float dot4_5 = 0f; float dot4_6 = 0f; float dot4_7 = 0f;
+                float dot5_0 = 0f; float dot5_1 = 0f; float dot5_2 = 0f; float dot5_3 = 0f; float dot5_4 = 0f; float dot5_5 = 0f; float dot5_6 = 0f; float dot5_7 = 0f;
+                float dot6_0 = 0f; float dot6_1 = 0f; float dot6_2 = 0f; float dot6_3 = 0f; float dot6_4 = 0f; float dot6_5 = 0f; float dot6_6 = 0f; float dot6_7 = 0f;
+                float dot7_0 = 0f; float dot7_1 = 0f; float dot7_2 = 0f; float dot7_3 = 0f; float dot7_4 = 0f; float dot7_5 = 0f; float dot7_6 = 0f; float dot7_7 = 0f;
+                for (int dim = firstDim; dim < firstDim + DimsPerSplit; dim++)
+                {
+                    int queryIndex = (itemRowGroup * PaddedRow) + dim;
+                    int keyIndex = (keyGroup * PaddedRow) + dim;
+                    float q0 = queryTile[queryIndex + (0 * RowGroups * PaddedRow)];
+                    float q1 = queryTile[queryIndex + (1 * RowGroups * PaddedRow)];
+                    float q2 = queryTile[queryIndex + (2 * RowGroups * PaddedRow)];
+                    float q3 = queryTile[queryIndex + (3 * RowGroups * PaddedRow)];
+                    float q4 = queryTile[queryIndex + (4 * RowGroups * PaddedRow)];
+                    float q5 = queryTile[queryIndex + (5 * RowGroups * PaddedRow)];
+                    float q6 = queryTile[queryIndex + (6 * RowGroups * PaddedRow)];
+                    float q7 = queryTile[queryIndex + (7 * RowGroups * PaddedRow)];
+                    float k0 = keyTile[keyIndex + (0 * KeyGroups * PaddedRow)];
+                    float k1 = keyTile[keyIndex + (1 * KeyGroups * PaddedRow)];
+                    float k2 = keyTile[keyIndex + (2 * KeyGroups * PaddedRow)];
+                    float k3 = keyTile[keyIndex + (3 * KeyGroups * PaddedRow)];
+                    float k4 = keyTile[keyIndex + (4 * KeyGroups * PaddedRow)];
+                    float k5 = keyTile[keyIndex + (5 * KeyGroups * PaddedRow)];
+                    float k6 = keyTile[keyIndex + (6 * KeyGroups * PaddedRow)];
+                    float k7 = keyTile[keyIndex + (7 * KeyGroups * PaddedRow)];
+                    dot0_0 += q0 * k0; dot0_1 += q0 * k1; dot0_2 += q0 * k2; dot0_3 += q0 * k3; dot0_4 += q0 * k4; dot0_5 += q0 * k5; dot0_6 += q0 * k6; dot0_7 += q0 * k7;
+                    dot1_0 += q1 * k0; dot1_1 += q1 * k1; dot1_2 += q1 * k2; dot1_3 += q1 * k3; dot1_4 += q1 * k4; dot1_5 += q1 * k5; dot1_6 += q1 * k6; dot1_7 += q1 * k7;
+                    dot2_0 += q2 * k0; dot2_1 += q2 * k1; dot2_2 += q2 * k2; dot2_3 += q2 * k3; dot2_4 += q2 * k4; dot2_5 += q2 * k5; dot2_6 += q2 * k6; dot2_7 += q2 * k7;
+                    dot3_0 += q3 * k0; dot3_1 += q3 * k1; dot3_2 += q3 * k2; dot3_3 += q3 * k3; dot3_4 += q3 * k4; dot3_5 += q3 * k5; dot3_6 += q3 * k6; dot3_7 += q3 * k7;
+                    dot4_0 += q4 * k0; dot4_1 += q4 * k1; dot4_2 += q4 * k2; dot4_3 += q4 * k3; dot4_4 += q4 * k4; dot4_5 += q4 * k5; dot4_6 += q4 * k6; dot4_7 += q4 * k7;
+                    dot5_0 += q5 * k0; dot5_1 += q5 * k1; dot5_2 += q5 * k2; dot5_3 += q5 * k3; dot5_4 += q5 * k4; dot5_5 += q5 * k5; dot5_6 += q5 * k6; dot5_7 += q5 * k7;
+                    dot6_0 += q6 * k0; dot6_1 += q6 * k1; dot6_2 += q6 * k2; dot6_3 += q6 * k3; dot6_4 += q6 * k4; dot6_5 += q6 * k5; dot6_6 += q6 * k6; dot6_7 += q6 * k7;
+                    dot7_0 += q7 * k0; dot7_1 += q7 * k1; dot7_2 += q7 * k2; dot7_3 += q7 * k3; dot7_4 += q7 * k4; dot7_5 += q7 * k5; dot7_6 += q7 * k6; dot7_7 += q7 * k7;
+                }
+
+                // Stored [key][row], the order in which the row statistics and P·V read them.
+                int scoreIndex = (split * KeyTileSize * QueryTileSize) + (keyGroup * QueryTileSize) + itemRowGroup;
+                scoreTile[scoreIndex + (0 * KeyGroups * QueryTileSize) + (0 * RowGroups)] = dot0_0;
+                scoreTile[scoreIndex + (1 * KeyGroups * QueryTileSize) + (0 * RowGroups)] = dot0_1;
+                scoreTile[scoreIndex + (2 * KeyGroups * QueryTileSize) + (0 * RowGroups)] = dot0_2;
+                scoreTile[scoreIndex + (3 * KeyGroups * QueryTileSize) + (0 * RowGroups)] = dot0_3;
+                scoreTile[scoreIndex + (4 * KeyGroups * QueryTileSize) + (0 * RowGroups)] = dot0_4;
+                scoreTile[scoreIndex + (5 * KeyGroups * QueryTileSize) + (0 * RowGroups)] = dot0_5;
+                scoreTile[scoreIndex + (6 * KeyGroups * QueryTileSize) + (0 * RowGroups)] = dot0_6;
+                scoreTile[scoreIndex + (7 * KeyGroups * QueryTileSize) + (0 * RowGroups)] = dot0_7;
+                scoreTile[scoreIndex + (0 * KeyGroups * QueryTileSize) + (1 * RowGroups)] = dot1_0;
+                scoreTile[scoreIndex + (1 * KeyGroups * QueryTileSize) + (1 * RowGroups)] = dot1_1;
+                scoreTile[scoreIndex + (2 * KeyGroups * QueryTileSize) + (1 * RowGroups)] = dot1_2;
+                scoreTile[scoreIndex + (3 * KeyGroups * QueryTileSize) + (1 * RowGroups)] = dot1_3;
+                scoreTile[scoreIndex + (4 * KeyGroups * QueryTileSize) + (1 * RowGroups)] = dot1_4;
+                scoreTile[scoreIndex + (5 * KeyGroups * QueryTileSize) + (1 * RowGroups)] = dot1_5;
+                scoreTile[scoreIndex + (6 * KeyGroups * QueryTileSize) + (1 * RowGroups)] = dot1_6;
+                scoreTile[scoreIndex + (7 * KeyGroups * QueryTileSize) + (1 * RowGroups)] = dot1_7;
+                scoreTile[scoreIndex + (0 * KeyGroups * QueryTileSize) + (2 * RowGroups)] = dot2_0;
+                scoreTile[scoreIndex + (1 * KeyGroups * QueryTileSize) + (2 * RowGroups)] = dot2_1;
+                scoreTile[scoreIndex + (2 * KeyGroups * QueryTileSize) + (2 * RowGroups)] = dot2_2;
+                scoreTile[scoreIndex + (3 * KeyGroups * QueryTileSize) + (2 * RowGroups)] = dot2_3;
+                scoreTile[scoreIndex + (4 * KeyGroups * QueryTileSize) + (2 * RowGroups)] = dot2_4;
+                scoreTile[scoreIndex + (5 * KeyGroups * QueryTileSize) + (2 * RowGroups)] = dot2_5;
+                scoreTile[scoreIndex + (6 * KeyGroups * QueryTileSize) + (2 * RowGroups)] = dot2_6;
+                scoreTile[scoreIndex + (7 * KeyGroups * QueryTileSize) + (2 * RowGroups)] = dot2_7;
+                scoreTile[scoreIndex + (0 * KeyGroups * QueryTileSize) + (3 * RowGroups)] = dot3_0;
+                scoreTile[scoreIndex + (1 * KeyGroups * QueryTileSize) + (3 * RowGroups)] = dot3_1;
+                scoreTile[scoreIndex + (2 * KeyGroups * QueryTileSize) + (3 * RowGroups)] = dot3_2;
+                scoreTile[scoreIndex + (3 * KeyGroups * QueryTileSize) + (3 * RowGroups)] = dot3_3;
+                scoreTile[scoreIndex + (4 * KeyGroups * QueryTileSize) + (3 * RowGroups)] = dot3_4;
+                scoreTile[scoreIndex + (5 * KeyGroups * QueryTileSize) + (3 * RowGroups)] = dot3_5;
+                scoreTile[scoreIndex + (6 * KeyGroups * QueryTileSize) + (3 * RowGroups)] = dot3_6;
+                scoreTile[scoreIndex + (7 * KeyGroups * QueryTileSize) + (3 * RowGroups)] = dot3_7;
+                scoreTile[scoreIndex + (0 * KeyGroups * QueryTileSize) + (4 * RowGroups)] = dot4_0;
+                scoreTile[scoreIndex + (1 * KeyGroups * QueryTileSize) + (4 * RowGroups)] = dot4_1;
+                scoreTile[scoreIndex + (2 * KeyGroups * QueryTileSize) + (4 * RowGroups)] = dot4_2;
+                scoreTile[scoreIndex + (3 * KeyGroups * QueryTileSize) + (4 * RowGroups)] = dot4_3;
+                scoreTile[scoreIndex + (4 * KeyGroups * QueryTileSize) + (4 * RowGroups)] = dot4_4;
+                scoreTile[scoreIndex + (5 * KeyGroups * QueryTileSize) + (4 * RowGroups)] = dot4_5;
+                scoreTile[scoreIndex + (6 * KeyGroups * QueryTileSize) + (4 * RowGroups)] = dot4_6;
+                scoreTile[scoreIndex + (7 * KeyGroups * QueryTileSize) + (4 * RowGroups)] = dot4_7;
+                scoreTile[scoreIndex + (0 * KeyGroups * QueryTileSize) + (5 * RowGroups)] = dot5_0;
+                scoreTile[scoreIndex + (1 * KeyGroups * QueryTileSize) + (5 * RowGroups)] = dot5_1;
+                scoreTile[scoreIndex + (2 * KeyGroups * QueryTileSize) + (5 * RowGroups)] = dot5_2;
+                scoreTile[scoreIndex + (3 * KeyGroups * QueryTileSize) + (5 * RowGroups)] = dot5_3;
+                scoreTile[scoreIndex + (4 * KeyGroups * QueryTileSize) + (5 * RowGroups)] = dot5_4;
+                scoreTile[scoreIndex + (5 * KeyGroups * QueryTileSize) + (5 * RowGroups)] = dot5_5;
+                scoreTile[scoreIndex + (6 * KeyGroups * QueryTileSize) + (5 * RowGroups)] = dot5_6;
+                scoreTile[scoreIndex + (7 * KeyGroups * QueryTileSize) + (5 * RowGroups)] = dot5_7;
+                scoreTile[scoreIndex + (0 * KeyGroups * QueryTileSize) + (6 * RowGroups)] = dot6_0;
+                scoreTile[scoreIndex + (1 * KeyGroups * QueryTileSize) + (6 * RowGroups)] = dot6_1;
+                scoreTile[scoreIndex + (2 * KeyGroups * QueryTileSize) + (6 * RowGroups)] = dot6_2;
+                scoreTile[scoreIndex + (3 * KeyGroups * QueryTileSize) + (6 * RowGroups)] = dot6_3;
+                scoreTile[scoreIndex + (4 * KeyGroups * QueryTileSize) + (6 * RowGroups)] = dot6_4;
+                scoreTile[scoreIndex + (5 * KeyGroups * QueryTileSize) + (6 * RowGroups)] = dot6_5;
+                scoreTile[scoreIndex + (6 * KeyGroups * QueryTileSize) + (6 * RowGroups)] = dot6_6;
+                scoreTile[scoreIndex + (7 * KeyGroups * QueryTileSize) + (6 * RowGroups)] = dot6_7;
+                scoreTile[scoreIndex + (0 * KeyGroups * QueryTileSize) + (7 * RowGroups)] = dot7_0;
+                scoreTile[scoreIndex + (1 * KeyGroups * QueryTileSize) + (7 * RowGroups)] = dot7_1;
+                scoreTile[scoreIndex + (2 * KeyGroups * QueryTileSize) + (7 * RowGroups)] = dot7_2;
+                scoreTile[scoreIndex + (3 * KeyGroups * QueryTileSize) + (7 * RowGroups)] = dot7_3;
+                scoreTile[scoreIndex + (4 * KeyGroups * QueryTileSize) + (7 * RowGroups)] = dot7_4;
+                scoreTile[scoreIndex + (5 * KeyGroups * QueryTileSize) + (7 * RowGroups)] = dot7_5;
+                scoreTile[scoreIndex + (6 * KeyGroups * QueryTileSize) + (7 * RowGroups)] = dot7_6;
+                scoreTile[scoreIndex + (7 * KeyGroups * QueryTileSize) + (7 * RowGroups)] = dot7_7;
             }
 
-            float newMax = runningMax > tileMax ? runningMax : tileMax;
-            float shift = newMax == float.NegativeInfinity ? 0f : newMax;
-            float correction = global::ILGPU.Algorithms.XMath.Exp(runningMax - shift);
-            runningSum *= correction;
-            out0 *= correction;
-            out1 *= correction;
-            out2 *= correction;
-            out3 *= correction;
-            out4 *= correction;
-            out5 *= correction;
-            out6 *= correction;
-            out7 *= correction;
-            out8 *= correction;
-            out9 *= correction;
-            out10 *= correction;
-            out11 *= correction;
-            out12 *= correction;
-            out13 *= correction;
-            out14 *= correction;
-            out15 *= correction;
-            for (int column = 0; column < KeyTileSize; column++)
-            {
-                float weight = global::ILGPU.Algorithms.XMath.Exp(scores[(row * KeyTileSize) + column] - shift);
-                runningSum += weight;
-                int valueRow = (column * HeadDim) + firstDim;
-                out0 += weight * valueTile[valueRow + 0];
-                out1 += weight * valueTile[valueRow + 1];
-                out2 += weight * valueTile[valueRow + 2];
-                out3 += weight * valueTile[valueRow + 3];
-                out4 += weight * valueTile[valueRow + 4];
-                out5 += weight * valueTile[valueRow + 5];
-                out6 += weight * valueTile[valueRow + 6];
-                out7 += weight * valueTile[valueRow + 7];
-                out8 += weight * valueTile[valueRow + 8];
-                out9 += weight * valueTile[valueRow + 9];
-                out10 += weight * valueTile[valueRow + 10];
-                out11 += weight * valueTile[valueRow + 11];
-                out12 += weight * valueTile[valueRow + 12];
-                out13 += weight * valueTile[valueRow + 13];
-                out14 += weight * valueTile[valueRow + 14];
-                out15 += weight * valueTile[valueRow + 15];
-            }
-
-            runningMax = newMax;
-
-            // The next tile overwrites K, V and the scores.
             global::ILGPU.Group.Barrier();
+
+            // (3) Row statistics, once per row, by the row's owner: add the partial dot products, scale and
+            //     mask the scores, then the online softmax. The probabilities replace the scores in split 0.
+            for (int row = thread; row < QueryTileSize; row += ThreadsPerGroup)
+            {
+                long query = queryStart + row;
+                float tileMax = float.NegativeInfinity;
+                for (int key = 0; key < KeyTileSize; key++)
+                {
+                    float dot = scoreTile[(((0 * KeyTileSize) + key) * QueryTileSize) + row]
+                        + scoreTile[(((1 * KeyTileSize) + key) * QueryTileSize) + row];
+                    float score = dot * SoftmaxScale;
+
+                    // A hidden key's score is replaced, never combined with anything: its key may hold NaN or inf.
+                    if (masked && !IsVisible(window, query, keyStart + key, arguments.DiagonalOffset, arguments.SeqK))
+                    {
+                        score = float.NegativeInfinity;
+                    }
+
+                    scoreTile[(key * QueryTileSize) + row] = score;
+                    tileMax = score > tileMax ? score : tileMax;
+                }
+
+                // The running max stays -inf until the row sees a key; shift by 0 then, so exp() never sees -inf - -inf.
+                float runningMax = rowMax[row];
+                float newMax = runningMax > tileMax ? runningMax : tileMax;
+                float shift = newMax == float.NegativeInfinity ? 0f : newMax;
+                float correction = global::ILGPU.Algorithms.XMath.Exp(runningMax - shift);
+                float sum = rowSum[row] * correction;
+                for (int key = 0; key < KeyTileSize; key++)
+                {
+                    float probability = global::ILGPU.Algorithms.XMath.Exp(scoreTile[(key * QueryTileSize) + row] - shift);
+                    scoreTile[(key * QueryTileSize) + row] = probability;
+                    sum += probability;
+                }
+
+                rowMax[row] = newMax;
+                rowSum[row] = sum;
+                rowRescale[row] = correction;
+            }
+
+            // V is staged while the row statistics are computed: nothing reads it before the barrier.
+            for (int index = thread; index < KeyTileSize * HeadDim; index += StagingUnroll * ThreadsPerGroup)
+            {
+                float element0 = KeyTileElement(v, arguments, batch, kvHead, keyStart, index);
+                float element1 = KeyTileElement(v, arguments, batch, kvHead, keyStart, index + (1 * ThreadsPerGroup));
+                float element2 = KeyTileElement(v, arguments, batch, kvHead, keyStart, index + (2 * ThreadsPerGroup));
+                float element3 = KeyTileElement(v, arguments, batch, kvHead, keyStart, index + (3 * ThreadsPerGroup));
+                float element4 = KeyTileElement(v, arguments, batch, kvHead, keyStart, index + (4 * ThreadsPerGroup));
+                float element5 = KeyTileElement(v, arguments, batch, kvHead, keyStart, index + (5 * ThreadsPerGroup));
+                float element6 = KeyTileElement(v, arguments, batch, kvHead, keyStart, index + (6 * ThreadsPerGroup));
+                float element7 = KeyTileElement(v, arguments, batch, kvHead, keyStart, index + (7 * ThreadsPerGroup));
+                valueTile[index] = element0;
+                valueTile[index + (1 * ThreadsPerGroup)] = element1;
+                valueTile[index + (2 * ThreadsPerGroup)] = element2;
+                valueTile[index + (3 * ThreadsPerGroup)] = element3;
+                valueTile[index + (4 * ThreadsPerGroup)] = element4;
+                valueTile[index + (5 * ThreadsPerGroup)] = element5;
+                valueTile[index + (6 * ThreadsPerGroup)] = element6;
+                valueTile[index + (7 * ThreadsPerGroup)] = element7;
+            }
+
+            global::ILGPU.Group.Barrier();
+
+            // (4) Rescale this thread's output block by its rows' corrections, then add P·V: per key it loads RowsPerThread
+            //     probabilities and DimsPerThread values and does RowsPerThread * DimsPerThread multiply-adds.
+            float rescale0 = rowRescale[rowGroup + (0 * RowGroups)];
+            float rescale1 = rowRescale[rowGroup + (1 * RowGroups)];
+            float rescale2 = rowRescale[rowGroup + (2 * RowGroups)];
+            float rescale3 = rowRescale[rowGroup + (3 * RowGroups)];
+            float rescale4 = rowRescale[rowGroup + (4 * RowGroups)];
+            float rescale5 = rowRescale[rowGroup + (5 * RowGroups)];
+            float rescale6 = rowRescale[rowGroup + (6 * RowGroups)];
+            float rescale7 = rowRescale[rowGroup + (7 * RowGroups)];
+            out0_0 *= rescale0; out0_1 *= rescale0; out0_2 *= rescale0; out0_3 *= rescale0; out0_4 *= rescale0; out0_5 *= rescale0; out0_6 *= rescale0; out0_7 *= rescale0;
+            out1_0 *= rescale1; out1_1 *= rescale1; out1_2 *= rescale1; out1_3 *= rescale1; out1_4 *= rescale1; out1_5 *= rescale1; out1_6 *= rescale1; out1_7 *= rescale1;
+            out2_0 *= rescale2; out2_1 *= rescale2; out2_2 *= rescale2; out2_3 *= rescale2; out2_4 *= rescale2; out2_5 *= rescale2; out2_6 *= rescale2; out2_7 *= rescale2;
+            out3_0 *= rescale3; out3_1 *= rescale3; out3_2 *= rescale3; out3_3 *= rescale3; out3_4 *= rescale3; out3_5 *= rescale3; out3_6 *= rescale3; out3_7 *= rescale3;
+            out4_0 *= rescale4; out4_1 *= rescale4; out4_2 *= rescale4; out4_3 *= rescale4; out4_4 *= rescale4; out4_5 *= rescale4; out4_6 *= rescale4; out4_7 *= rescale4;
+            out5_0 *= rescale5; out5_1 *= rescale5; out5_2 *= rescale5; out5_3 *= rescale5; out5_4 *= rescale5; out5_5 *= rescale5; out5_6 *= rescale5; out5_7 *= rescale5;
+            out6_0 *= rescale6; out6_1 *= rescale6; out6_2 *= rescale6; out6_3 *= rescale6; out6_4 *= rescale6; out6_5 *= rescale6; out6_6 *= rescale6; out6_7 *= rescale6;
+            out7_0 *= rescale7; out7_1 *= rescale7; out7_2 *= rescale7; out7_3 *= rescale7; out7_4 *= rescale7; out7_5 *= rescale7; out7_6 *= rescale7; out7_7 *= rescale7;
+
+            if (!masked)
+            {
+                for (int key = 0; key < KeyTileSize; key++)
+                {
+                    int probabilityIndex = (key * QueryTileSize) + rowGroup;
+                    int valueIndex = (key * HeadDim) + dimGroup;
+                    float p0 = scoreTile[probabilityIndex + (0 * RowGroups)];
+                    float p1 = scoreTile[probabilityIndex + (1 * RowGroups)];
+                    float p2 = scoreTile[probabilityIndex + (2 * RowGroups)];
+                    float p3 = scoreTile[probabilityIndex + (3 * RowGroups)];
+                    float p4 = scoreTile[probabilityIndex + (4 * RowGroups)];
+                    float p5 = scoreTile[probabilityIndex + (5 * RowGroups)];
+                    float p6 = scoreTile[probabilityIndex + (6 * RowGroups)];
+                    float p7 = scoreTile[probabilityIndex + (7 * RowGroups)];
+                    float v0 = valueTile[valueIndex + (0 * DimGroups)];
+                    float v1 = valueTile[valueIndex + (1 * DimGroups)];
+                    float v2 = valueTile[valueIndex + (2 * DimGroups)];
+                    float v3 = valueTile[valueIndex + (3 * DimGroups)];
+                    float v4 = valueTile[valueIndex + (4 * DimGroups)];
+                    float v5 = valueTile[valueIndex + (5 * DimGroups)];
+                    float v6 = valueTile[valueIndex + (6 * DimGroups)];
+                    float v7 = valueTile[valueIndex + (7 * DimGroups)];
+                    out0_0 += p0 * v0; out0_1 += p0 * v1; out0_2 += p0 * v2; out0_3 += p0 * v3; out0_4 += p0 * v4; out0_5 += p0 * v5; out0_6 += p0 * v6; out0_7 += p0 * v7;
+                    out1_0 += p1 * v0; out1_1 += p1 * v1; out1_2 += p1 * v2; out1_3 += p1 * v3; out1_4 += p1 * v4; out1_5 += p1 * v5; out1_6 += p1 * v6; out1_7 += p1 * v7;
+                    out2_0 += p2 * v0; out2_1 += p2 * v1; out2_2 += p2 * v2; out2_3 += p2 * v3; out2_4 += p2 * v4; out2_5 += p2 * v5; out2_6 += p2 * v6; out2_7 += p2 * v7;
+                    out3_0 += p3 * v0; out3_1 += p3 * v1; out3_2 += p3 * v2; out3_3 += p3 * v3; out3_4 += p3 * v4; out3_5 += p3 * v5; out3_6 += p3 * v6; out3_7 += p3 * v7;
+                    out4_0 += p4 * v0; out4_1 += p4 * v1; out4_2 += p4 * v2; out4_3 += p4 * v3; out4_4 += p4 * v4; out4_5 += p4 * v5; out4_6 += p4 * v6; out4_7 += p4 * v7;
+                    out5_0 += p5 * v0; out5_1 += p5 * v1; out5_2 += p5 * v2; out5_3 += p5 * v3; out5_4 += p5 * v4; out5_5 += p5 * v5; out5_6 += p5 * v6; out5_7 += p5 * v7;
+                    out6_0 += p6 * v0; out6_1 += p6 * v1; out6_2 += p6 * v2; out6_3 += p6 * v3; out6_4 += p6 * v4; out6_5 += p6 * v5; out6_6 += p6 * v6; out6_7 += p6 * v7;
+                    out7_0 += p7 * v0; out7_1 += p7 * v1; out7_2 += p7 * v2; out7_3 += p7 * v3; out7_4 += p7 * v4; out7_5 += p7 * v5; out7_6 += p7 * v6; out7_7 += p7 * v7;
+                }
+            }
+            else
+            {
+                // A hidden (row, key) pair adds exactly nothing. Its probability is 0, but 0 * NaN and 0 * inf are NaN, and the
+                // window promises that a hidden key's value never reaches the output, whatever it holds.
+                for (int key = 0; key < KeyTileSize; key++)
+                {
+                    int probabilityIndex = (key * QueryTileSize) + rowGroup;
+                    int valueIndex = (key * HeadDim) + dimGroup;
+                    float p0 = scoreTile[probabilityIndex + (0 * RowGroups)];
+                    float p1 = scoreTile[probabilityIndex + (1 * RowGroups)];
+                    float p2 = scoreTile[probabilityIndex + (2 * RowGroups)];
+                    float p3 = scoreTile[probabilityIndex + (3 * RowGroups)];
+                    float p4 = scoreTile[probabilityIndex + (4 * RowGroups)];
+                    float p5 = scoreTile[probabilityIndex + (5 * RowGroups)];
+                    float p6 = scoreTile[probabilityIndex + (6 * RowGroups)];
+                    float p7 = scoreTile[probabilityIndex + (7 * RowGroups)];
+                    float v0 = valueTile[valueIndex + (0 * DimGroups)];
+                    float v1 = valueTile[valueIndex + (1 * DimGroups)];
+                    float v2 = valueTile[valueIndex + (2 * DimGroups)];
+                    float v3 = valueTile[valueIndex + (3 * DimGroups)];
+                    float v4 = valueTile[valueIndex + (4 * DimGroups)];
+                    float v5 = valueTile[valueIndex + (5 * DimGroups)];
+                    float v6 = valueTile[valueIndex + (6 * DimGroups)];
+                    float v7 = valueTile[valueIndex + (7 * DimGroups)];
+                    bool sees0 = IsVisible(window, firstQuery + (0 * RowGroups), keyStart + key, arguments.DiagonalOffset, arguments.SeqK);
+                    bool sees1 = IsVisible(window, firstQuery + (1 * RowGroups), keyStart + key, arguments.DiagonalOffset, arguments.SeqK);
+                    bool sees2 = IsVisible(window, firstQuery + (2 * RowGroups), keyStart + key, arguments.DiagonalOffset, arguments.SeqK);
+                    bool sees3 = IsVisible(window, firstQuery + (3 * RowGroups), keyStart + key, arguments.DiagonalOffset, arguments.SeqK);
+                    bool sees4 = IsVisible(window, firstQuery + (4 * RowGroups), keyStart + key, arguments.DiagonalOffset, arguments.SeqK);
+                    bool sees5 = IsVisible(window, firstQuery + (5 * RowGroups), keyStart + key, arguments.DiagonalOffset, arguments.SeqK);
+                    bool sees6 = IsVisible(window, firstQuery + (6 * RowGroups), keyStart + key, arguments.DiagonalOffset, arguments.SeqK);
+                    bool sees7 = IsVisible(window, firstQuery + (7 * RowGroups), keyStart + key, arguments.DiagonalOffset, arguments.SeqK);
+                    if (sees0) { out0_0 += p0 * v0; out0_1 += p0 * v1; out0_2 += p0 * v2; out0_3 += p0 * v3; out0_4 += p0 * v4; out0_5 += p0 * v5; out0_6 += p0 * v6; out0_7 += p0 * v7; }
+                    if (sees1) { out1_0 += p1 * v0; out1_1 += p1 * v1; out1_2 += p1 * v2; out1_3 += p1 * v3; out1_4 += p1 * v4; out1_5 += p1 * v5; out1_6 += p1 * v6; out1_7 += p1 * v7; }
+                    if (sees2) { out2_0 += p2 * v0; out2_1 += p2 * v1; out2_2 += p2 * v2; out2_3 += p2 * v3; out2_4 += p2 * v4; out2_5 += p2 * v5; out2_6 += p2 * v6; out2_7 += p2 * v7; }
+                    if (sees3) { out3_0 += p3 * v0; out3_1 += p3 * v1; out3_2 += p3 * v2; out3_3 += p3 * v3; out3_4 += p3 * v4; out3_5 += p3 * v5; out3_6 += p3 * v6; out3_7 += p3 * v7; }
+                    if (sees4) { out4_0 += p4 * v0; out4_1 += p4 * v1; out4_2 += p4 * v2; out4_3 += p4 * v3; out4_4 += p4 * v4; out4_5 += p4 * v5; out4_6 += p4 * v6; out4_7 += p4 * v7; }
+                    if (sees5) { out5_0 += p5 * v0; out5_1 += p5 * v1; out5_2 += p5 * v2; out5_3 += p5 * v3; out5_4 += p5 * v4; out5_5 += p5 * v5; out5_6 += p5 * v6; out5_7 += p5 * v7; }
+                    if (sees6) { out6_0 += p6 * v0; out6_1 += p6 * v1; out6_2 += p6 * v2; out6_3 += p6 * v3; out6_4 += p6 * v4; out6_5 += p6 * v5; out6_6 += p6 * v6; out6_7 += p6 * v7; }
+                    if (sees7) { out7_0 += p7 * v0; out7_1 += p7 * v1; out7_2 += p7 * v2; out7_3 += p7 * v3; out7_4 += p7 * v4; out7_5 += p7 * v5; out7_6 += p7 * v6; out7_7 += p7 * v7; }
+                }
+            }
         }
 
-        if (query < queryEnd)
+        // After the last tile, each row's owner turns its statistics into the row's output scale (kept in rowSum, which only
+        // the owner reads until the barrier) and its log-sum-exp.
+        for (int row = thread; row < QueryTileSize; row += ThreadsPerGroup)
         {
-            // A row that saw no key has a zero sum: it writes zeros, and a log-sum-exp of -inf.
-            float normalizer = runningSum > 0f ? 1f / runningSum : 0f;
-            long target = arguments.QueryRow(batch, query, head, HeadDim) + firstDim;
-            output[target + 0] = out0 * normalizer;
-            output[target + 1] = out1 * normalizer;
-            output[target + 2] = out2 * normalizer;
-            output[target + 3] = out3 * normalizer;
-            output[target + 4] = out4 * normalizer;
-            output[target + 5] = out5 * normalizer;
-            output[target + 6] = out6 * normalizer;
-            output[target + 7] = out7 * normalizer;
-            output[target + 8] = out8 * normalizer;
-            output[target + 9] = out9 * normalizer;
-            output[target + 10] = out10 * normalizer;
-            output[target + 11] = out11 * normalizer;
-            output[target + 12] = out12 * normalizer;
-            output[target + 13] = out13 * normalizer;
-            output[target + 14] = out14 * normalizer;
-            output[target + 15] = out15 * normalizer;
-            if (firstDim == 0 && arguments.WritesLogSumExp != 0)
+            float runningMax = rowMax[row];
+            float sum = rowSum[row];
+            float outputScale = 1f;
+
+            // A row that saw no key has a zero sum: it writes zeros, and a log-sum-exp of -inf (or the sink logit).
+            rowSum[row] = sum > 0f ? outputScale / sum : 0f;
+            long query = queryStart + row;
+            if (query < queryEnd && arguments.WritesLogSumExp != 0)
             {
-                logSumExp[arguments.LogSumExpIndex(batch, head, query)] = runningSum > 0f ? runningMax + global::ILGPU.Algorithms.XMath.Log(runningSum) : float.NegativeInfinity;
+                logSumExp[arguments.LogSumExpIndex(batch, head, query)] = sum > 0f ? runningMax + global::ILGPU.Algorithms.XMath.Log(sum) : float.NegativeInfinity;
             }
+        }
+
+        global::ILGPU.Group.Barrier();
+
+        // Neighbouring threads write neighbouring dimensions of a row.
+        if (firstQuery + (0 * RowGroups) < queryEnd)
+        {
+            float scale = rowSum[rowGroup + (0 * RowGroups)];
+            long target = arguments.QueryRow(batch, firstQuery + (0 * RowGroups), head, HeadDim) + dimGroup;
+            output[target + (0 * DimGroups)] = out0_0 * scale;
+            output[target + (1 * DimGroups)] = out0_1 * scale;
+            output[target + (2 * DimGroups)] = out0_2 * scale;
+            output[target + (3 * DimGroups)] = out0_3 * scale;
+            output[target + (4 * DimGroups)] = out0_4 * scale;
+            output[target + (5 * DimGroups)] = out0_5 * scale;
+            output[target + (6 * DimGroups)] = out0_6 * scale;
+            output[target + (7 * DimGroups)] = out0_7 * scale;
+        }
+
+        if (firstQuery + (1 * RowGroups) < queryEnd)
+        {
+            float scale = rowSum[rowGroup + (1 * RowGroups)];
+            long target = arguments.QueryRow(batch, firstQuery + (1 * RowGroups), head, HeadDim) + dimGroup;
+            output[target + (0 * DimGroups)] = out1_0 * scale;
+            output[target + (1 * DimGroups)] = out1_1 * scale;
+            output[target + (2 * DimGroups)] = out1_2 * scale;
+            output[target + (3 * DimGroups)] = out1_3 * scale;
+            output[target + (4 * DimGroups)] = out1_4 * scale;
+            output[target + (5 * DimGroups)] = out1_5 * scale;
+            output[target + (6 * DimGroups)] = out1_6 * scale;
+            output[target + (7 * DimGroups)] = out1_7 * scale;
+        }
+
+        if (firstQuery + (2 * RowGroups) < queryEnd)
+        {
+            float scale = rowSum[rowGroup + (2 * RowGroups)];
+            long target = arguments.QueryRow(batch, firstQuery + (2 * RowGroups), head, HeadDim) + dimGroup;
+            output[target + (0 * DimGroups)] = out2_0 * scale;
+            output[target + (1 * DimGroups)] = out2_1 * scale;
+            output[target + (2 * DimGroups)] = out2_2 * scale;
+            output[target + (3 * DimGroups)] = out2_3 * scale;
+            output[target + (4 * DimGroups)] = out2_4 * scale;
+            output[target + (5 * DimGroups)] = out2_5 * scale;
+            output[target + (6 * DimGroups)] = out2_6 * scale;
+            output[target + (7 * DimGroups)] = out2_7 * scale;
+        }
+
+        if (firstQuery + (3 * RowGroups) < queryEnd)
+        {
+            float scale = rowSum[rowGroup + (3 * RowGroups)];
+            long target = arguments.QueryRow(batch, firstQuery + (3 * RowGroups), head, HeadDim) + dimGroup;
+            output[target + (0 * DimGroups)] = out3_0 * scale;
+            output[target + (1 * DimGroups)] = out3_1 * scale;
+            output[target + (2 * DimGroups)] = out3_2 * scale;
+            output[target + (3 * DimGroups)] = out3_3 * scale;
+            output[target + (4 * DimGroups)] = out3_4 * scale;
+            output[target + (5 * DimGroups)] = out3_5 * scale;
+            output[target + (6 * DimGroups)] = out3_6 * scale;
+            output[target + (7 * DimGroups)] = out3_7 * scale;
+        }
+
+        if (firstQuery + (4 * RowGroups) < queryEnd)
+        {
+            float scale = rowSum[rowGroup + (4 * RowGroups)];
+            long target = arguments.QueryRow(batch, firstQuery + (4 * RowGroups), head, HeadDim) + dimGroup;
+            output[target + (0 * DimGroups)] = out4_0 * scale;
+            output[target + (1 * DimGroups)] = out4_1 * scale;
+            output[target + (2 * DimGroups)] = out4_2 * scale;
+            output[target + (3 * DimGroups)] = out4_3 * scale;
+            output[target + (4 * DimGroups)] = out4_4 * scale;
+            output[target + (5 * DimGroups)] = out4_5 * scale;
+            output[target + (6 * DimGroups)] = out4_6 * scale;
+            output[target + (7 * DimGroups)] = out4_7 * scale;
+        }
+
+        if (firstQuery + (5 * RowGroups) < queryEnd)
+        {
+            float scale = rowSum[rowGroup + (5 * RowGroups)];
+            long target = arguments.QueryRow(batch, firstQuery + (5 * RowGroups), head, HeadDim) + dimGroup;
+            output[target + (0 * DimGroups)] = out5_0 * scale;
+            output[target + (1 * DimGroups)] = out5_1 * scale;
+            output[target + (2 * DimGroups)] = out5_2 * scale;
+            output[target + (3 * DimGroups)] = out5_3 * scale;
+            output[target + (4 * DimGroups)] = out5_4 * scale;
+            output[target + (5 * DimGroups)] = out5_5 * scale;
+            output[target + (6 * DimGroups)] = out5_6 * scale;
+            output[target + (7 * DimGroups)] = out5_7 * scale;
+        }
+
+        if (firstQuery + (6 * RowGroups) < queryEnd)
+        {
+            float scale = rowSum[rowGroup + (6 * RowGroups)];
+            long target = arguments.QueryRow(batch, firstQuery + (6 * RowGroups), head, HeadDim) + dimGroup;
+            output[target + (0 * DimGroups)] = out6_0 * scale;
+            output[target + (1 * DimGroups)] = out6_1 * scale;
+            output[target + (2 * DimGroups)] = out6_2 * scale;
+            output[target + (3 * DimGroups)] = out6_3 * scale;
+            output[target + (4 * DimGroups)] = out6_4 * scale;
+            output[target + (5 * DimGroups)] = out6_5 * scale;
+            output[target + (6 * DimGroups)] = out6_6 * scale;
+            output[target + (7 * DimGroups)] = out6_7 * scale;
+        }
+
+        if (firstQuery + (7 * RowGroups) < queryEnd)
+        {
+            float scale = rowSum[rowGroup + (7 * RowGroups)];
+            long target = arguments.QueryRow(batch, firstQuery + (7 * RowGroups), head, HeadDim) + dimGroup;
+            output[target + (0 * DimGroups)] = out7_0 * scale;
+            output[target + (1 * DimGroups)] = out7_1 * scale;
+            output[target + (2 * DimGroups)] = out7_2 * scale;
+            output[target + (3 * DimGroups)] = out7_3 * scale;
+            output[target + (4 * DimGroups)] = out7_4 * scale;
+            output[target + (5 * DimGroups)] = out7_5 * scale;
+            output[target + (6 * DimGroups)] = out7_6 * scale;
+            output[target + (7 * DimGroups)] = out7_7 * scale;
         }
     }
 }

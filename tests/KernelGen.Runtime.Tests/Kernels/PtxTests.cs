@@ -93,7 +93,7 @@ public sealed class PtxTests
         Assert.Throws<InvalidOperationException>(() => CausalWindow5.Forward(accelerator, data, data, data, new float[data.Length], shape));
     }
 
-    private static Type SpecType(string name) => typeof(PtxTests).Assembly.GetTypes().Single(type => type.Name == name && type.GetCustomAttribute<AttentionKernelAttribute>() is not null);
+    internal static Type SpecType(string name) => typeof(PtxTests).Assembly.GetTypes().Single(type => type.Name == name && type.GetCustomAttribute<AttentionKernelAttribute>() is not null);
 
     private static T Constant<T>(Type spec, string name) => (T)spec.GetField(name, BindingFlags.Public | BindingFlags.Static)!.GetValue(null)!;
 
@@ -102,7 +102,7 @@ public sealed class PtxTests
             .Select(match => (match.Groups[1].Value, match.Groups[2].Success ? int.Parse(match.Groups[2].Value) : 1))
             .ToArray();
 
-    private static string CompilePtx(Type spec, Type? window = null)
+    internal static string CompilePtx(Type spec, Type? window = null)
     {
         // A context of its own: one failed compile can break later compiles in the same context.
         using var context = Context.Create(builder => builder.EnableAlgorithms());
