@@ -3,6 +3,7 @@
 # (bench/gpu/out, made by bench/gpu/publish.sh), then the PyTorch peers (bench/gpu/peers.py). A failing C# bench
 # does not stop the peers; the exit status is non-zero when either failed. Output is also copied to $OUT/run.log,
 # and both write their CSV under $OUT when it is set. Each part has a time limit, so the whole stays under 8 minutes.
+# `--no-peers` runs the C# bench alone (the peers do not change with KernelGen's kernels).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
@@ -49,7 +50,9 @@ fi
 echo
 echo "== PyTorch peers, at most 240 s"
 peers_status=0
-if python3 -c "import torch" 2>/dev/null; then
+if [[ "${1:-}" == "--no-peers" ]]; then
+  echo "skipped (--no-peers)"
+elif python3 -c "import torch" 2>/dev/null; then
   timeout --kill-after=10 240 python3 bench/gpu/peers.py "${clock_arguments[@]}" || peers_status=$?
 else
   echo "python3 cannot import torch: peers skipped"

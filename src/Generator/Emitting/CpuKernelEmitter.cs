@@ -88,9 +88,9 @@ internal static class CpuKernelEmitter
             /// {{summary}}: SIMD, on every core (or <paramref name="options"/>' threads), with this spec's window, head size
             /// and score steps compiled in. Returns when done; thread-safe.
             /// </summary>
-            {{Documentation(buffers)}}
+            {{BufferParameters.Documentation(buffers)}}
             {{ShapeAndOptionsDocumentation}}
-            public static void ForwardCpu({{Parameters(buffers)}}, {{Shape}} shape, {{Options}}? options = null) =>
+            public static void ForwardCpu({{BufferParameters.Declarations(buffers, BufferParameters.HostInput, BufferParameters.HostOutput)}}, {{Shape}} shape, {{Options}}? options = null) =>
                 global::KernelGen.CpuAttention.Forward(
                     default({{BakedConstants}}), default({{KernelEmitter.BakedWindow}}), Alignment,
                     {{Arguments(spec, withLogSumExp)}}, shape, writesLogSumExp: {{Literal(withLogSumExp)}}, options);
@@ -106,10 +106,10 @@ internal static class CpuKernelEmitter
             /// for windows chosen at run time, and to measure what baking the window saves. The head size and score steps
             /// stay this spec's.
             /// </summary>
-            {{Documentation(buffers)}}
+            {{BufferParameters.Documentation(buffers)}}
             /// <param name="window">The window to apply instead of <see cref="Window"/>.</param>
             {{ShapeAndOptionsDocumentation}}
-            public static void ForwardCpuWithRuntimeWindow({{Parameters(buffers)}}, global::KernelGen.AttentionWindow window, {{Shape}} shape, {{Options}}? options = null) =>
+            public static void ForwardCpuWithRuntimeWindow({{BufferParameters.Declarations(buffers, BufferParameters.HostInput, BufferParameters.HostOutput)}}, global::KernelGen.AttentionWindow window, {{Shape}} shape, {{Options}}? options = null) =>
                 global::KernelGen.CpuAttention.Forward(
                     default({{BakedConstants}}), new global::KernelGen.RuntimeWindowBounds(window), window.Alignment,
                     {{Arguments(spec, withLogSumExp)}}, shape, writesLogSumExp: {{Literal(withLogSumExp)}}, options);
@@ -119,17 +119,17 @@ internal static class CpuKernelEmitter
     private static void WriteDeviceForward(SourceWriter writer, KernelSpec spec, bool withLogSumExp)
     {
         var buffers = KernelBuffers.For(spec, withLogSumExp);
-        var arguments = string.Join(", ", buffers.Select(buffer => buffer.Name));
+        var arguments = BufferParameters.Arguments(buffers);
         writer.WriteLine($$"""
             /// <summary>
             /// Runs attention on host memory where <paramref name="device"/> says: the ILGPU kernel on its accelerator, or
             /// the CPU kernel{{(withLogSumExp ? "; writes the log-sum-exp" : string.Empty)}}. Returns when done.
             /// </summary>
             /// <param name="device">Where to run (<c>KernelGenDevice.CreateDefault()</c>: CUDA when present, else the CPU kernel).</param>
-            {{Documentation(buffers)}}
+            {{BufferParameters.Documentation(buffers)}}
             /// <param name="shape">The sizes; every buffer length is checked against them before any work starts.</param>
             /// <exception cref="global::System.ArgumentException">A size is not positive, <c>Heads</c> is not a multiple of <c>KvHeads</c>, or a buffer length does not match.</exception>
-            public static void Forward(global::KernelGen.KernelGenDevice device, {{Parameters(buffers)}}, {{Shape}} shape)
+            public static void Forward(global::KernelGen.KernelGenDevice device, {{BufferParameters.Declarations(buffers, BufferParameters.HostInput, BufferParameters.HostOutput)}}, {{Shape}} shape)
             {
                 global::System.ArgumentNullException.ThrowIfNull(device);
                 if (device.Accelerator is { } accelerator)
@@ -149,12 +149,6 @@ internal static class CpuKernelEmitter
         /// <param name="options">How many threads to use; <see langword="null"/> for all cores. The output is bit-identical whatever the thread count.</param>
         /// <exception cref="global::System.ArgumentException">A size is not positive, <c>Heads</c> is not a multiple of <c>KvHeads</c>, or a buffer length does not match.</exception>
         """;
-
-    private static string Documentation(IEnumerable<KernelBuffer> buffers) =>
-        string.Join("\n", buffers.Select(buffer => $"/// <param name=\"{buffer.Name}\">{buffer.Documentation}</param>"));
-
-    private static string Parameters(IEnumerable<KernelBuffer> buffers) =>
-        string.Join(", ", buffers.Select(buffer => (buffer.IsOutput ? "global::System.Span<float> " : "global::System.ReadOnlySpan<float> ") + buffer.Name));
 
     // The runtime kernel takes every buffer; the ones a spec or overload does not have are empty.
     private static string Arguments(KernelSpec spec, bool withLogSumExp) =>

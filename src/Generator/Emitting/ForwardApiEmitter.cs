@@ -21,22 +21,17 @@ internal static class ForwardApiEmitter
         string KernelType(string window) => $"global::System.Action<{Stream}, global::ILGPU.KernelConfig, {string.Join(", ", KernelEmitter.KernelParameterTypes(spec, window))}>";
         string LoadArguments(string window) => string.Join(", ", KernelEmitter.KernelParameterTypes(spec, window));
         var baked = KernelEmitter.BakedWindow;
-        var sinksParameter = spec.Sinks ? $"{View} sinkLogits, " : string.Empty;
-        var sinksSpan = spec.Sinks ? "global::System.ReadOnlySpan<float> sinkLogits, " : string.Empty;
-        var sinksArgument = spec.Sinks ? "sinkLogits, " : string.Empty;
+        var buffers = KernelBuffers.For(spec, withLogSumExp: false);
+        var withLogSumExp = KernelBuffers.For(spec, withLogSumExp: true);
+        var documentation = BufferParameters.Documentation(buffers);
+        var documentationWithLogSumExp = BufferParameters.Documentation(withLogSumExp);
+        var views = BufferParameters.Declarations(buffers, View, View);
+        var viewsWithLogSumExp = BufferParameters.Declarations(withLogSumExp, View, View);
+        var spans = BufferParameters.Declarations(buffers, BufferParameters.HostInput, BufferParameters.HostOutput);
+        var spansWithLogSumExp = BufferParameters.Declarations(withLogSumExp, BufferParameters.HostInput, BufferParameters.HostOutput);
+        var arguments = BufferParameters.Arguments(buffers);
+        var argumentsWithLogSumExp = BufferParameters.Arguments(withLogSumExp);
         var sinksBuffer = spec.Sinks ? "sinkLogits" : "default";
-        var sinksDoc = spec.Sinks ? "\n/// <param name=\"sinkLogits\">One learned sink logit per query head.</param>" : string.Empty;
-        const string InputsDoc = """
-            /// <param name="q">Queries, <c>[batch, seqQ, heads, HeadDim]</c>.</param>
-            /// <param name="k">Keys, <c>[batch, seqK, kvHeads, HeadDim]</c>.</param>
-            /// <param name="v">Values, <c>[batch, seqK, kvHeads, HeadDim]</c>.</param>
-            """;
-        const string OutputDoc = """
-            /// <param name="output">Receives the attention output, shaped like <paramref name="q"/>.</param>
-            """;
-        const string LogSumExpDoc = """
-            /// <param name="logSumExp">Receives the natural-log log-sum-exp of each row, <c>[batch, heads, seqQ]</c>; -inf for a row that sees no key.</param>
-            """;
         const string ShapeDoc = """
             /// <param name="shape">The sizes; every buffer length is checked against them before anything launches.</param>
             /// <exception cref="global::System.ArgumentException">A size is not positive, <c>Heads</c> is not a multiple of <c>KvHeads</c>, or a buffer length does not match.</exception>
@@ -52,53 +47,44 @@ internal static class ForwardApiEmitter
 
             /// <summary>Runs attention on device buffers, on the accelerator's default stream. {{NoSync}}</summary>
             /// <param name="accelerator">The accelerator that owns the buffers.</param>
-            {{InputsDoc}}{{sinksDoc}}
-            {{OutputDoc}}
+            {{documentation}}
             {{ShapeDoc}}
-            public static void Forward({{Accelerator}} accelerator, {{View}} q, {{View}} k, {{View}} v, {{sinksParameter}}{{View}} output, {{Shape}} shape) =>
-                Forward(accelerator.DefaultStream, q, k, v, {{sinksArgument}}output, shape);
+            public static void Forward({{Accelerator}} accelerator, {{views}}, {{Shape}} shape) =>
+                Forward(accelerator.DefaultStream, {{arguments}}, shape);
 
             /// <summary>Runs attention on device buffers and writes the log-sum-exp, on the accelerator's default stream. {{NoSync}}</summary>
             /// <param name="accelerator">The accelerator that owns the buffers.</param>
-            {{InputsDoc}}{{sinksDoc}}
-            {{OutputDoc}}
-            {{LogSumExpDoc}}
+            {{documentationWithLogSumExp}}
             {{ShapeDoc}}
-            public static void Forward({{Accelerator}} accelerator, {{View}} q, {{View}} k, {{View}} v, {{sinksParameter}}{{View}} output, {{View}} logSumExp, {{Shape}} shape) =>
-                Forward(accelerator.DefaultStream, q, k, v, {{sinksArgument}}output, logSumExp, shape);
+            public static void Forward({{Accelerator}} accelerator, {{viewsWithLogSumExp}}, {{Shape}} shape) =>
+                Forward(accelerator.DefaultStream, {{argumentsWithLogSumExp}}, shape);
 
             /// <summary>Runs attention on device buffers, on <paramref name="stream"/>. {{NoSync}}</summary>
             /// <param name="stream">The stream to queue the kernel on.</param>
-            {{InputsDoc}}{{sinksDoc}}
-            {{OutputDoc}}
+            {{documentation}}
             {{ShapeDoc}}
-            public static void Forward({{Stream}} stream, {{View}} q, {{View}} k, {{View}} v, {{sinksParameter}}{{View}} output, {{Shape}} shape) =>
+            public static void Forward({{Stream}} stream, {{views}}, {{Shape}} shape) =>
                 LaunchForward(stream, new(q, k, v, {{sinksBuffer}}, output, default), shape, writesLogSumExp: false);
 
             /// <summary>Runs attention on device buffers and writes the log-sum-exp, on <paramref name="stream"/>. {{NoSync}}</summary>
             /// <param name="stream">The stream to queue the kernel on.</param>
-            {{InputsDoc}}{{sinksDoc}}
-            {{OutputDoc}}
-            {{LogSumExpDoc}}
+            {{documentationWithLogSumExp}}
             {{ShapeDoc}}
-            public static void Forward({{Stream}} stream, {{View}} q, {{View}} k, {{View}} v, {{sinksParameter}}{{View}} output, {{View}} logSumExp, {{Shape}} shape) =>
+            public static void Forward({{Stream}} stream, {{viewsWithLogSumExp}}, {{Shape}} shape) =>
                 LaunchForward(stream, new(q, k, v, {{sinksBuffer}}, output, logSumExp), shape, writesLogSumExp: true);
 
             /// <summary>Runs attention on host memory: copies to <paramref name="accelerator"/>, runs, waits, and copies the output back.</summary>
             /// <param name="accelerator">The accelerator to run on.</param>
-            {{InputsDoc}}{{sinksDoc}}
-            {{OutputDoc}}
+            {{documentation}}
             {{ShapeDoc}}
-            public static void Forward({{Accelerator}} accelerator, global::System.ReadOnlySpan<float> q, global::System.ReadOnlySpan<float> k, global::System.ReadOnlySpan<float> v, {{sinksSpan}}global::System.Span<float> output, {{Shape}} shape) =>
+            public static void Forward({{Accelerator}} accelerator, {{spans}}, {{Shape}} shape) =>
                 global::KernelGen.AttentionLauncher.RunOnHost(accelerator, q, k, v, {{sinksBuffer}}, output, default, shape, HeadDim, {{Literal(spec.Sinks)}}, false, static (stream, buffers, size) => LaunchForward(stream, buffers, size, writesLogSumExp: false));
 
             /// <summary>Runs attention on host memory and writes the log-sum-exp: copies to <paramref name="accelerator"/>, runs, waits, and copies the results back.</summary>
             /// <param name="accelerator">The accelerator to run on.</param>
-            {{InputsDoc}}{{sinksDoc}}
-            {{OutputDoc}}
-            {{LogSumExpDoc}}
+            {{documentationWithLogSumExp}}
             {{ShapeDoc}}
-            public static void Forward({{Accelerator}} accelerator, global::System.ReadOnlySpan<float> q, global::System.ReadOnlySpan<float> k, global::System.ReadOnlySpan<float> v, {{sinksSpan}}global::System.Span<float> output, global::System.Span<float> logSumExp, {{Shape}} shape) =>
+            public static void Forward({{Accelerator}} accelerator, {{spansWithLogSumExp}}, {{Shape}} shape) =>
                 global::KernelGen.AttentionLauncher.RunOnHost(accelerator, q, k, v, {{sinksBuffer}}, output, logSumExp, shape, HeadDim, {{Literal(spec.Sinks)}}, true, static (stream, buffers, size) => LaunchForward(stream, buffers, size, writesLogSumExp: true));
 
             /// <summary>
@@ -107,17 +93,16 @@ internal static class ForwardApiEmitter
             /// The head size, tile sizes and score options stay this spec's. {{NoSync}}
             /// </summary>
             /// <param name="stream">The stream to queue the kernel on.</param>
-            {{InputsDoc}}{{sinksDoc}}
-            {{OutputDoc}}
+            {{documentation}}
             /// <param name="window">The window to apply instead of <see cref="Window"/>.</param>
             {{ShapeDoc}}
-            public static void ForwardWithRuntimeWindow({{Stream}} stream, {{View}} q, {{View}} k, {{View}} v, {{sinksParameter}}{{View}} output, global::KernelGen.AttentionWindow window, {{Shape}} shape)
+            public static void ForwardWithRuntimeWindow({{Stream}} stream, {{views}}, global::KernelGen.AttentionWindow window, {{Shape}} shape)
             {
                 global::System.ArgumentNullException.ThrowIfNull(stream);
                 var buffers = new global::KernelGen.AttentionLauncher.Buffers(q, k, v, {{sinksBuffer}}, output, default);
                 var (config, arguments) = global::KernelGen.AttentionLauncher.Prepare(
                     buffers, shape, window, HeadDim, QueryTileSize, ThreadsPerGroup, hasSinks: {{Literal(spec.Sinks)}}, writesLogSumExp: false);
-                CompiledRuntimeWindowKernels.Get(stream.Accelerator)(stream, config, q, k, v, {{sinksArgument}}output, default, arguments, new {{RuntimeWindow}}(window));
+                CompiledRuntimeWindowKernels.Get(stream.Accelerator)(stream, config, {{arguments}}, default, arguments, new {{RuntimeWindow}}(window));
             }
 
             private static void LaunchForward({{Stream}} stream, global::KernelGen.AttentionLauncher.Buffers buffers, {{Shape}} shape, bool writesLogSumExp)

@@ -8,7 +8,8 @@ namespace KernelGen.Generator.Emitting;
 /// <summary>
 /// Emits a spec's FlashAttention-2-style forward kernel and its host API. The window, head size, tile sizes and register
 /// blocks are constants; the key tiles a query tile visits come from <c>KeyTilePlan</c>, and only tiles that cross a
-/// window edge evaluate the per-element mask (<c>IsVisible</c>, its own unit below).
+/// window edge evaluate the per-element mask (<c>WindowMask.IsVisible</c>, its own unit in the runtime, which the CPU kernel
+/// runs too).
 /// </summary>
 /// <remarks>
 /// ILGPU 1.5.3 does not unroll loops, and a per-thread array indexed by a loop variable lives in slow local memory, so the
@@ -32,7 +33,7 @@ internal static class KernelEmitter
             writer.WriteLine();
             ForwardApiEmitter.Write(writer, spec);
             writer.WriteLine();
-            WriteMask(writer, spec);
+            WriteBakedWindow(writer, spec);
             writer.WriteLine();
             WriteTileElements(writer);
             writer.WriteLine();
@@ -105,7 +106,7 @@ internal static class KernelEmitter
             """);
     }
 
-    private static void WriteMask(SourceWriter writer, KernelSpec spec)
+    private static void WriteBakedWindow(SourceWriter writer, KernelSpec spec)
     {
         var window = spec.Window;
         writer.WriteLine($$"""
@@ -123,17 +124,6 @@ internal static class KernelEmitter
 
                 public long Right => {{(window.Right.HasValue ? "WindowRight" : "0")}};
             }
-
-            /// <summary>
-            /// The per-element mask: whether <paramref name="key"/> is visible to <paramref name="query"/>. Only key tiles
-            /// that cross a window edge, or the end of the keys, evaluate it.
-            /// </summary>
-            {{Inline}}
-            private static bool IsVisible<TWindow>(TWindow window, long query, long key, long diagonalOffset, int seqK)
-                where TWindow : struct, global::KernelGen.IWindowBounds =>
-                key < seqK
-                && (!window.HasLeftBound || key >= query + diagonalOffset - window.Left)
-                && (!window.HasRightBound || key <= query + diagonalOffset + window.Right);
             """);
     }
 
@@ -325,7 +315,7 @@ internal static class KernelEmitter
                     float score = dot * SoftmaxScale;{{Indent(softCap, 2)}}
 
                     // A hidden key's score is replaced, never combined with anything: its key may hold NaN or inf.
-                    if (masked && !IsVisible(window, query, keyStart + key, arguments.DiagonalOffset, arguments.SeqK))
+                    if (masked && !global::KernelGen.WindowMask.IsVisible(window, query, keyStart + key, arguments.DiagonalOffset, arguments.SeqK))
                     {
                         score = float.NegativeInfinity;
                     }
@@ -384,7 +374,7 @@ internal static class KernelEmitter
             {
                 WriteProbabilitiesAndValues(writer, rows);
                 writer.WriteLine(Lines(rows, r =>
-                    $"bool sees{r} = IsVisible(window, firstQuery + ({r} * RowGroups), keyStart + key, arguments.DiagonalOffset, arguments.SeqK);"));
+                    $"bool sees{r} = global::KernelGen.WindowMask.IsVisible(window, firstQuery + ({r} * RowGroups), keyStart + key, arguments.DiagonalOffset, arguments.SeqK);"));
                 writer.WriteLine(Lines(rows, r => $"if (sees{r}) {{ {string.Join(" ", Enumerable.Range(0, dims).Select(d => $"out{r}_{d} += p{r} * v{d};"))} }}"));
             }
         }

@@ -17,6 +17,12 @@ namespace KernelGen;
 /// </remarks>
 public static unsafe class CpuAttention
 {
+    /// <summary>Keys per tile: the unit in which the kernel skips key ranges outside the window.</summary>
+    public const int KeyTileSize = QueryBlock.KeyTileSize;
+
+    /// <summary>(query, head) rows per block, when a key/value head serves at most this many query heads.</summary>
+    public const int QueryRowsPerBlock = QueryBlock.TargetRows;
+
     /// <summary>
     /// Runs attention on host memory with the constants of <typeparamref name="TConstants"/> and the window bounds of
     /// <typeparamref name="TWindow"/> (a spec's baked structs, or <see cref="RuntimeWindowBounds"/>).

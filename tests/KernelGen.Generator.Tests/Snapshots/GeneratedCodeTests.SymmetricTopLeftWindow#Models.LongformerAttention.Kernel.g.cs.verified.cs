@@ -162,17 +162,6 @@ partial class LongformerAttention
         public long Right => WindowRight;
     }
 
-    /// <summary>
-    /// The per-element mask: whether <paramref name="key"/> is visible to <paramref name="query"/>. Only key tiles
-    /// that cross a window edge, or the end of the keys, evaluate it.
-    /// </summary>
-    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-    private static bool IsVisible<TWindow>(TWindow window, long query, long key, long diagonalOffset, int seqK)
-        where TWindow : struct, global::KernelGen.IWindowBounds =>
-        key < seqK
-        && (!window.HasLeftBound || key >= query + diagonalOffset - window.Left)
-        && (!window.HasRightBound || key <= query + diagonalOffset + window.Right);
-
     /// <summary>Element <paramref name="index"/> of the query tile starting at <paramref name="queryStart"/>, row-major; zero past the last query.</summary>
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     private static float QueryTileElement(global::ILGPU.ArrayView<float> q, global::KernelGen.AttentionKernelArguments arguments, int batch, int head, int queryStart, int index)
@@ -440,7 +429,7 @@ partial class LongformerAttention
                     float score = dot * SoftmaxScale;
 
                     // A hidden key's score is replaced, never combined with anything: its key may hold NaN or inf.
-                    if (masked && !IsVisible(window, query, keyStart + key, arguments.DiagonalOffset, arguments.SeqK))
+                    if (masked && !global::KernelGen.WindowMask.IsVisible(window, query, keyStart + key, arguments.DiagonalOffset, arguments.SeqK))
                     {
                         score = float.NegativeInfinity;
                     }
@@ -565,14 +554,14 @@ partial class LongformerAttention
                     float v5 = valueTile[valueIndex + (5 * DimGroups)];
                     float v6 = valueTile[valueIndex + (6 * DimGroups)];
                     float v7 = valueTile[valueIndex + (7 * DimGroups)];
-                    bool sees0 = IsVisible(window, firstQuery + (0 * RowGroups), keyStart + key, arguments.DiagonalOffset, arguments.SeqK);
-                    bool sees1 = IsVisible(window, firstQuery + (1 * RowGroups), keyStart + key, arguments.DiagonalOffset, arguments.SeqK);
-                    bool sees2 = IsVisible(window, firstQuery + (2 * RowGroups), keyStart + key, arguments.DiagonalOffset, arguments.SeqK);
-                    bool sees3 = IsVisible(window, firstQuery + (3 * RowGroups), keyStart + key, arguments.DiagonalOffset, arguments.SeqK);
-                    bool sees4 = IsVisible(window, firstQuery + (4 * RowGroups), keyStart + key, arguments.DiagonalOffset, arguments.SeqK);
-                    bool sees5 = IsVisible(window, firstQuery + (5 * RowGroups), keyStart + key, arguments.DiagonalOffset, arguments.SeqK);
-                    bool sees6 = IsVisible(window, firstQuery + (6 * RowGroups), keyStart + key, arguments.DiagonalOffset, arguments.SeqK);
-                    bool sees7 = IsVisible(window, firstQuery + (7 * RowGroups), keyStart + key, arguments.DiagonalOffset, arguments.SeqK);
+                    bool sees0 = global::KernelGen.WindowMask.IsVisible(window, firstQuery + (0 * RowGroups), keyStart + key, arguments.DiagonalOffset, arguments.SeqK);
+                    bool sees1 = global::KernelGen.WindowMask.IsVisible(window, firstQuery + (1 * RowGroups), keyStart + key, arguments.DiagonalOffset, arguments.SeqK);
+                    bool sees2 = global::KernelGen.WindowMask.IsVisible(window, firstQuery + (2 * RowGroups), keyStart + key, arguments.DiagonalOffset, arguments.SeqK);
+                    bool sees3 = global::KernelGen.WindowMask.IsVisible(window, firstQuery + (3 * RowGroups), keyStart + key, arguments.DiagonalOffset, arguments.SeqK);
+                    bool sees4 = global::KernelGen.WindowMask.IsVisible(window, firstQuery + (4 * RowGroups), keyStart + key, arguments.DiagonalOffset, arguments.SeqK);
+                    bool sees5 = global::KernelGen.WindowMask.IsVisible(window, firstQuery + (5 * RowGroups), keyStart + key, arguments.DiagonalOffset, arguments.SeqK);
+                    bool sees6 = global::KernelGen.WindowMask.IsVisible(window, firstQuery + (6 * RowGroups), keyStart + key, arguments.DiagonalOffset, arguments.SeqK);
+                    bool sees7 = global::KernelGen.WindowMask.IsVisible(window, firstQuery + (7 * RowGroups), keyStart + key, arguments.DiagonalOffset, arguments.SeqK);
                     if (sees0) { out0_0 += p0 * v0; out0_1 += p0 * v1; out0_2 += p0 * v2; out0_3 += p0 * v3; out0_4 += p0 * v4; out0_5 += p0 * v5; out0_6 += p0 * v6; out0_7 += p0 * v7; }
                     if (sees1) { out1_0 += p1 * v0; out1_1 += p1 * v1; out1_2 += p1 * v2; out1_3 += p1 * v3; out1_4 += p1 * v4; out1_5 += p1 * v5; out1_6 += p1 * v6; out1_7 += p1 * v7; }
                     if (sees2) { out2_0 += p2 * v0; out2_1 += p2 * v1; out2_2 += p2 * v2; out2_3 += p2 * v3; out2_4 += p2 * v4; out2_5 += p2 * v5; out2_6 += p2 * v6; out2_7 += p2 * v7; }

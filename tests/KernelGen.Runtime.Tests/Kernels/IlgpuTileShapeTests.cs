@@ -49,15 +49,20 @@ public sealed class IlgpuTileShapeTests
     private static readonly SpecUnderTest[] Specs =
     {
         new(nameof(IlgpuOddTiles), IlgpuOddTiles.HeadDim, IlgpuOddTiles.Window, new(IlgpuOddTiles.SoftmaxScale), false,
-            (a, q, k, v, s, o, l, shape) => IlgpuOddTiles.Forward(a, q, k, v, o, l, shape)),
+            (a, q, k, v, s, o, l, shape) => IlgpuOddTiles.Forward(a, q, k, v, o, l, shape),
+            (q, k, v, s, o, l, shape, options) => IlgpuOddTiles.ForwardCpu(q, k, v, o, l, shape, options)),
         new(nameof(IlgpuDecodeTile), IlgpuDecodeTile.HeadDim, IlgpuDecodeTile.Window, new(IlgpuDecodeTile.SoftmaxScale), true,
-            (a, q, k, v, s, o, l, shape) => IlgpuDecodeTile.Forward(a, q, k, v, s, o, l, shape)),
+            (a, q, k, v, s, o, l, shape) => IlgpuDecodeTile.Forward(a, q, k, v, s, o, l, shape),
+            (q, k, v, s, o, l, shape, options) => IlgpuDecodeTile.ForwardCpu(q, k, v, s, o, l, shape, options)),
         new(nameof(IlgpuMixedBlocks), IlgpuMixedBlocks.HeadDim, IlgpuMixedBlocks.Window, new(IlgpuMixedBlocks.SoftmaxScale, IlgpuMixedBlocks.LogitSoftCap), false,
-            (a, q, k, v, s, o, l, shape) => IlgpuMixedBlocks.Forward(a, q, k, v, o, l, shape)),
+            (a, q, k, v, s, o, l, shape) => IlgpuMixedBlocks.Forward(a, q, k, v, o, l, shape),
+            (q, k, v, s, o, l, shape, options) => IlgpuMixedBlocks.ForwardCpu(q, k, v, o, l, shape, options)),
         new(nameof(IlgpuFiveSplits), IlgpuFiveSplits.HeadDim, IlgpuFiveSplits.Window, new(IlgpuFiveSplits.SoftmaxScale), false,
-            (a, q, k, v, s, o, l, shape) => IlgpuFiveSplits.Forward(a, q, k, v, o, l, shape)),
+            (a, q, k, v, s, o, l, shape) => IlgpuFiveSplits.Forward(a, q, k, v, o, l, shape),
+            (q, k, v, s, o, l, shape, options) => IlgpuFiveSplits.ForwardCpu(q, k, v, o, l, shape, options)),
         new(nameof(IlgpuTightTiles128), IlgpuTightTiles128.HeadDim, IlgpuTightTiles128.Window, new(IlgpuTightTiles128.SoftmaxScale), false,
-            (a, q, k, v, s, o, l, shape) => IlgpuTightTiles128.Forward(a, q, k, v, o, l, shape)),
+            (a, q, k, v, s, o, l, shape) => IlgpuTightTiles128.Forward(a, q, k, v, o, l, shape),
+            (q, k, v, s, o, l, shape, options) => IlgpuTightTiles128.ForwardCpu(q, k, v, o, l, shape, options)),
     };
 
     public static IEnumerable<object[]> Cases()
