@@ -46,14 +46,16 @@ public static unsafe class CpuAttention
         where TConstants : struct, IKernelConstants
         where TWindow : struct, IWindowBounds
     {
+        AttentionInputs.ValidateHeadDim(constants.HeadDim);
         AttentionInputs.Validate(q.Length, k.Length, v.Length, sinkLogits.Length, output.Length, logSumExp.Length,
             shape, constants.HeadDim, constants.HasSinks, writesLogSumExp);
+        ValidateWindow(window, alignment);
         options ??= CpuAttentionOptions.Default;
         var diagonalOffset = alignment == WindowAlignment.BottomRight ? (long)shape.SeqK - shape.SeqQ : 0;
         fixed (float* query = q, key = k, value = v, sinks = sinkLogits, result = output, rowLogSumExp = logSumExp)
         {
             var call = new QueryBlock.Call(query, key, value, sinks, result, writesLogSumExp ? rowLogSumExp : null, shape, diagonalOffset);
-            var job = new Job<TConstants, TWindow>(call, window, constants.HeadDim);
+            var job = new Job<TConstants, TWindow>(call, constants, window);
             var threads = (int)Math.Min(options.ThreadCount, call.BlockCount);
             if (threads <= 1)
             {
@@ -73,27 +75,45 @@ public static unsafe class CpuAttention
         }
     }
 
+    // The kernel's arithmetic is exact for bounds within int (as AttentionWindow's are), and it needs a real diagonal.
+    private static void ValidateWindow<TWindow>(TWindow window, WindowAlignment alignment)
+        where TWindow : struct, IWindowBounds
+    {
+        if ((window.HasLeftBound && window.Left is < int.MinValue or > int.MaxValue)
+            || (window.HasRightBound && window.Right is < int.MinValue or > int.MaxValue))
+        {
+            throw new ArgumentOutOfRangeException(nameof(window), $"Window bounds must fit in int (left {window.Left}, right {window.Right}); leave a side unbounded instead of passing a huge bound.");
+        }
+
+        if (alignment is not (WindowAlignment.BottomRight or WindowAlignment.TopLeft))
+        {
+            throw new ArgumentOutOfRangeException(nameof(alignment), alignment, "Use WindowAlignment.BottomRight or WindowAlignment.TopLeft.");
+        }
+    }
+
     // What the worker threads share; each rents its own scratch once per call.
     private sealed class Job<TConstants, TWindow>
         where TConstants : struct, IKernelConstants
         where TWindow : struct, IWindowBounds
     {
         private readonly QueryBlock.Call _call;
+        private readonly TConstants _constants;
         private readonly TWindow _window;
         private readonly int _scratchLength;
 
-        public Job(QueryBlock.Call call, TWindow window, int headDim)
+        public Job(QueryBlock.Call call, TConstants constants, TWindow window)
         {
             _call = call;
+            _constants = constants;
             _window = window;
-            _scratchLength = call.ScratchLength(headDim);
+            _scratchLength = call.ScratchLength(constants.HeadDim);
         }
 
         public float[] Rent() => ArrayPool<float>.Shared.Rent(_scratchLength);
 
         public float[] Run(long block, float[] scratch)
         {
-            QueryBlock.Run<TConstants, TWindow>(_call, _window, block, scratch);
+            QueryBlock.Run(_call, _constants, _window, block, scratch);
             return scratch;
         }
     }

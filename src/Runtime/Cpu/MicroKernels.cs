@@ -101,7 +101,8 @@ internal static unsafe class MicroKernels
 
     /// <summary>
     /// <c>output[row, d] = output[row, d] · correction[row] + Σ_key weights[key, row] · values[key, d]</c>, for keys that
-    /// every row sees; no rescaling when <paramref name="correction"/> is null.
+    /// every row sees; no rescaling when <paramref name="correction"/> is null. The tile's sum starts from zero and is
+    /// added at the end, so rounding grows with the number of tiles rather than of keys.
     /// </summary>
     public static void Accumulate(float* weights, int paddedRows, int headDim, float* values, long valueStride, int keyCount, float* correction, float* output)
     {
@@ -123,14 +124,7 @@ internal static unsafe class MicroKernels
             int dim = 0;
             for (; dim + (2 * Lanes) <= headDim; dim += 2 * Lanes)
             {
-                var a0 = Vector.Load(out0 + dim) * rescale0;
-                var b0 = Vector.Load(out0 + dim + Lanes) * rescale0;
-                var a1 = Vector.Load(out1 + dim) * rescale1;
-                var b1 = Vector.Load(out1 + dim + Lanes) * rescale1;
-                var a2 = Vector.Load(out2 + dim) * rescale2;
-                var b2 = Vector.Load(out2 + dim + Lanes) * rescale2;
-                var a3 = Vector.Load(out3 + dim) * rescale3;
-                var b3 = Vector.Load(out3 + dim + Lanes) * rescale3;
+                Vector<float> a0 = default, b0 = default, a1 = default, b1 = default, a2 = default, b2 = default, a3 = default, b3 = default;
                 float* weight = weights + row;
                 float* value = values + dim;
                 for (int key = 0; key < keyCount; key++, weight += paddedRows, value += valueStride)
@@ -151,22 +145,19 @@ internal static unsafe class MicroKernels
                     b3 = Vector.MultiplyAddEstimate(p, valuesB, b3);
                 }
 
-                Vector.Store(a0, out0 + dim);
-                Vector.Store(b0, out0 + dim + Lanes);
-                Vector.Store(a1, out1 + dim);
-                Vector.Store(b1, out1 + dim + Lanes);
-                Vector.Store(a2, out2 + dim);
-                Vector.Store(b2, out2 + dim + Lanes);
-                Vector.Store(a3, out3 + dim);
-                Vector.Store(b3, out3 + dim + Lanes);
+                Vector.Store(Vector.MultiplyAddEstimate(Vector.Load(out0 + dim), rescale0, a0), out0 + dim);
+                Vector.Store(Vector.MultiplyAddEstimate(Vector.Load(out0 + dim + Lanes), rescale0, b0), out0 + dim + Lanes);
+                Vector.Store(Vector.MultiplyAddEstimate(Vector.Load(out1 + dim), rescale1, a1), out1 + dim);
+                Vector.Store(Vector.MultiplyAddEstimate(Vector.Load(out1 + dim + Lanes), rescale1, b1), out1 + dim + Lanes);
+                Vector.Store(Vector.MultiplyAddEstimate(Vector.Load(out2 + dim), rescale2, a2), out2 + dim);
+                Vector.Store(Vector.MultiplyAddEstimate(Vector.Load(out2 + dim + Lanes), rescale2, b2), out2 + dim + Lanes);
+                Vector.Store(Vector.MultiplyAddEstimate(Vector.Load(out3 + dim), rescale3, a3), out3 + dim);
+                Vector.Store(Vector.MultiplyAddEstimate(Vector.Load(out3 + dim + Lanes), rescale3, b3), out3 + dim + Lanes);
             }
 
             for (; dim < headDim; dim += Lanes)
             {
-                var a0 = Vector.Load(out0 + dim) * rescale0;
-                var a1 = Vector.Load(out1 + dim) * rescale1;
-                var a2 = Vector.Load(out2 + dim) * rescale2;
-                var a3 = Vector.Load(out3 + dim) * rescale3;
+                Vector<float> a0 = default, a1 = default, a2 = default, a3 = default;
                 float* weight = weights + row;
                 float* value = values + dim;
                 for (int key = 0; key < keyCount; key++, weight += paddedRows, value += valueStride)
@@ -178,10 +169,10 @@ internal static unsafe class MicroKernels
                     a3 = Vector.MultiplyAddEstimate(new Vector<float>(weight[3]), valuesA, a3);
                 }
 
-                Vector.Store(a0, out0 + dim);
-                Vector.Store(a1, out1 + dim);
-                Vector.Store(a2, out2 + dim);
-                Vector.Store(a3, out3 + dim);
+                Vector.Store(Vector.MultiplyAddEstimate(Vector.Load(out0 + dim), rescale0, a0), out0 + dim);
+                Vector.Store(Vector.MultiplyAddEstimate(Vector.Load(out1 + dim), rescale1, a1), out1 + dim);
+                Vector.Store(Vector.MultiplyAddEstimate(Vector.Load(out2 + dim), rescale2, a2), out2 + dim);
+                Vector.Store(Vector.MultiplyAddEstimate(Vector.Load(out3 + dim), rescale3, a3), out3 + dim);
             }
         }
     }
@@ -224,10 +215,7 @@ internal static unsafe class MicroKernels
             float* out3 = out2 + headDim;
             for (int dim = 0; dim < headDim; dim += Lanes)
             {
-                var a0 = Vector.Load(out0 + dim);
-                var a1 = Vector.Load(out1 + dim);
-                var a2 = Vector.Load(out2 + dim);
-                var a3 = Vector.Load(out3 + dim);
+                Vector<float> a0 = default, a1 = default, a2 = default, a3 = default;
                 float* weight = weights + row;
                 float* value = values + dim;
                 for (int key = keyStart; key < keyStart + keyCount; key++, weight += paddedRows, value += valueStride)
@@ -253,10 +241,10 @@ internal static unsafe class MicroKernels
                     }
                 }
 
-                Vector.Store(a0, out0 + dim);
-                Vector.Store(a1, out1 + dim);
-                Vector.Store(a2, out2 + dim);
-                Vector.Store(a3, out3 + dim);
+                Vector.Store(Vector.Load(out0 + dim) + a0, out0 + dim);
+                Vector.Store(Vector.Load(out1 + dim) + a1, out1 + dim);
+                Vector.Store(Vector.Load(out2 + dim) + a2, out2 + dim);
+                Vector.Store(Vector.Load(out3 + dim) + a3, out3 + dim);
             }
         }
     }

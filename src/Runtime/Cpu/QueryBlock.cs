@@ -66,11 +66,10 @@ internal static unsafe class QueryBlock
     }
 
     /// <summary>Computes block <paramref name="block"/> of <paramref name="call"/>, using <paramref name="scratch"/> as working memory.</summary>
-    public static void Run<TConstants, TWindow>(in Call call, TWindow window, long block, float[] scratch)
+    public static void Run<TConstants, TWindow>(in Call call, TConstants constants, TWindow window, long block, float[] scratch)
         where TConstants : struct, IKernelConstants
         where TWindow : struct, IWindowBounds
     {
-        var constants = default(TConstants);
         int headDim = constants.HeadDim;
         var shape = call.Shape;
 
@@ -168,7 +167,8 @@ internal static unsafe class QueryBlock
                 float* outputRow = call.Output + ((((long)batch * shape.SeqQ) + query) * shape.Heads + head) * headDim;
                 float* logSumExp = call.LogSumExp == null ? null : call.LogSumExp + ((((long)batch * shape.Heads) + head) * shape.SeqQ) + query;
                 float sink = constants.HasSinks ? call.SinkLogits[head] : 0f;
-                FinishRow(constants.HasSinks, sink, work.RowMax[row], work.RowSum[row], work.Output + ((long)row * headDim), headDim, outputRow, logSumExp);
+                bool seesKeys = work.RowStart[row] < work.RowEnd[row];
+                FinishRow(constants.HasSinks, sink, seesKeys, work.RowMax[row], work.RowSum[row], work.Output + ((long)row * headDim), headDim, outputRow, logSumExp);
             }
         }
     }
@@ -235,36 +235,41 @@ internal static unsafe class QueryBlock
             var newMax = Vector.MaxNative(oldMax, tileMax);
             var shift = Vector.ConditionalSelect(Vector.Equals(newMax, negativeInfinity), Vector<float>.Zero, newMax);
             var rescale = VectorMath.Exp(oldMax - shift);
-            var sum = Vector.Load(rowSum + rowVector) * rescale;
+
+            // The tile's weights are summed on their own, then added: rounding grows with the tiles, not the keys.
+            var tileSum = Vector<float>.Zero;
             for (int key = 0; key < keyCount; key++)
             {
                 float* score = scores + (key * paddedRows) + rowVector;
                 var weight = VectorMath.Exp(Vector.Load(score) - shift);
                 Vector.Store(weight, score);
-                sum += weight;
+                tileSum += weight;
             }
 
             Vector.Store(newMax, rowMax + rowVector);
-            Vector.Store(sum, rowSum + rowVector);
+            Vector.Store(Vector.MultiplyAddEstimate(Vector.Load(rowSum + rowVector), rescale, tileSum), rowSum + rowVector);
             Vector.Store(rescale, correction + rowVector);
         }
     }
 
-    // The sink logit joins the denominator with no value vector; a row that saw nothing writes zeros and -inf.
-    private static void FinishRow(bool hasSinks, float sink, float max, float sum, float* accumulated, int headDim, float* output, float* logSumExp)
+    // The sink logit joins the denominator with no value vector; a row that saw nothing writes zeros and -inf. A row
+    // that saw keys whose weights are all zero (every visible score -inf: an infinity in q or k) is 0/0 and writes NaN,
+    // rather than passing for a row that saw nothing. A sink of +inf takes all the weight.
+    private static void FinishRow(bool hasSinks, float sink, bool seesKeys, float max, float sum, float* accumulated, int headDim, float* output, float* logSumExp)
     {
         float scale = 1f;
         if (hasSinks)
         {
             float withSink = max > sink ? max : sink;
             float shift = withSink == float.NegativeInfinity ? 0f : withSink;
-            scale = MathF.Exp(max - shift);
-            sum = (sum * scale) + MathF.Exp(sink - shift);
+            scale = float.IsPositiveInfinity(sink) ? 0f : MathF.Exp(max - shift);
+            sum = (sum * scale) + (float.IsPositiveInfinity(sink) ? 1f : MathF.Exp(sink - shift));
             max = withSink;
         }
 
         // Compared with 0, not "> 0": a NaN that a visible key brought in stays NaN.
-        float normalizer = sum == 0f ? 0f : scale / sum;
+        float empty = seesKeys ? float.NaN : 0f;
+        float normalizer = sum == 0f ? empty : scale / sum;
         for (int dim = 0; dim < headDim; dim++)
         {
             output[dim] = accumulated[dim] * normalizer;
@@ -272,7 +277,7 @@ internal static unsafe class QueryBlock
 
         if (logSumExp != null)
         {
-            *logSumExp = sum == 0f ? float.NegativeInfinity : max + MathF.Log(sum);
+            *logSumExp = sum == 0f ? (seesKeys ? float.NaN : float.NegativeInfinity) : max + MathF.Log(sum);
         }
     }
 }

@@ -29,6 +29,18 @@ public static class AttentionInputs
         Require("logSumExp", logSumExp, writesLogSumExp ? shape.LogSumExpElements : 0, $"Batch * Heads * SeqQ = {shape.Batch} * {shape.Heads} * {shape.SeqQ}");
     }
 
+    /// <summary>The head sizes every kernel supports: multiples of 16 from 16 to 256, as the generator accepts them.</summary>
+    public static bool IsSupportedHeadDim(int headDim) => headDim is >= 16 and <= 256 && headDim % 16 == 0;
+
+    /// <summary>Throws <see cref="ArgumentOutOfRangeException"/> for a head size no kernel supports.</summary>
+    public static void ValidateHeadDim(int headDim)
+    {
+        if (!IsSupportedHeadDim(headDim))
+        {
+            throw new ArgumentOutOfRangeException(nameof(headDim), headDim, "The head size must be a multiple of 16 from 16 to 256.");
+        }
+    }
+
     private static void Require(string name, long actual, long expected, string because)
     {
         if (actual != expected)

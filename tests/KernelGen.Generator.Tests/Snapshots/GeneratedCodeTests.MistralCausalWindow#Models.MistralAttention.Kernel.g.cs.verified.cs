@@ -445,16 +445,17 @@ static partial class MistralAttention
                 float newMax = runningMax > tileMax ? runningMax : tileMax;
                 float shift = newMax == float.NegativeInfinity ? 0f : newMax;
                 float correction = global::ILGPU.Algorithms.XMath.Exp(runningMax - shift);
-                float sum = rowSum[row] * correction;
+                // The tile's weights are summed on their own, then added: rounding grows with the tiles, not the keys.
+                float tileSum = 0f;
                 for (int key = 0; key < KeyTileSize; key++)
                 {
                     float probability = global::ILGPU.Algorithms.XMath.Exp(scoreTile[(key * QueryTileSize) + row] - shift);
                     scoreTile[(key * QueryTileSize) + row] = probability;
-                    sum += probability;
+                    tileSum += probability;
                 }
 
                 rowMax[row] = newMax;
-                rowSum[row] = sum;
+                rowSum[row] = (rowSum[row] * correction) + tileSum;
                 rowRescale[row] = correction;
             }
 
@@ -584,12 +585,13 @@ static partial class MistralAttention
             float sum = rowSum[row];
             float outputScale = 1f;
 
-            // A row that saw no key has a zero sum: it writes zeros, and a log-sum-exp of -inf (or the sink logit).
-            rowSum[row] = sum > 0f ? outputScale / sum : 0f;
+            // A row that saw no key has a zero sum: it writes zeros, and a log-sum-exp of -inf (or the sink logit). Compared
+            // with 0, not "> 0": a NaN that a visible key brought in stays NaN.
+            rowSum[row] = sum == 0f ? 0f : outputScale / sum;
             long query = queryStart + row;
             if (query < queryEnd && arguments.WritesLogSumExp != 0)
             {
-                logSumExp[arguments.LogSumExpIndex(batch, head, query)] = sum > 0f ? runningMax + global::ILGPU.Algorithms.XMath.Log(sum) : float.NegativeInfinity;
+                logSumExp[arguments.LogSumExpIndex(batch, head, query)] = sum == 0f ? float.NegativeInfinity : runningMax + global::ILGPU.Algorithms.XMath.Log(sum);
             }
         }
 
