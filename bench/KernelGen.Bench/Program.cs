@@ -29,7 +29,7 @@ Console.WriteLine($"Measured now: fp32 FMA peak {peak:F1} GFLOP/s on {threads} t
 using var context = KernelGenAccelerators.CreateContext();
 using var gpu = context.GetCudaDevices().Count > 0 ? context.CreateCudaAccelerator(0) : null;
 Console.WriteLine(gpu is null ? "No CUDA device: the ILGPU kernel is not timed (ILGPU's CPU simulator is not a speed path)." : $"ILGPU kernel on {gpu.Name}");
-Console.WriteLine($"Timing: median of {KernelRuns} runs (ONNX Runtime: {PeerRuns}) after a warm-up; KernelGen and ONNX Runtime on {threads} threads; batch 1.");
+Console.WriteLine($"Timing: median of at least {KernelRuns} runs (ONNX Runtime: {PeerRuns}), more for short calls (about 0.5 s timed), after a warm-up; {threads} threads each; batch 1.");
 Console.WriteLine("GFLOP/s count useful work only: 4 · head · heads · visible (query, key) pairs, from VisiblePairs.");
 Console.WriteLine();
 

@@ -1,5 +1,6 @@
 using System;
 using System.Numerics;
+using System.Runtime.CompilerServices;
 
 namespace KernelGen;
 
@@ -17,6 +18,7 @@ internal static unsafe class MicroKernels
     /// <c>scores[key, row] = Σ_d queryT[d, row] · keys[key, d]</c> for <paramref name="keyCount"/> keys
     /// <paramref name="keyStride"/> floats apart.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Scores(float* queryT, int paddedRows, int headDim, float* keys, long keyStride, int keyCount, float* scores)
     {
         int key = 0;
@@ -104,6 +106,7 @@ internal static unsafe class MicroKernels
     /// every row sees; no rescaling when <paramref name="correction"/> is null. The tile's sum starts from zero and is
     /// added at the end, so rounding grows with the number of tiles rather than of keys.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Accumulate(float* weights, int paddedRows, int headDim, float* values, long valueStride, int keyCount, float* correction, float* output)
     {
         if (keyCount <= 0 && correction == null)
@@ -178,6 +181,7 @@ internal static unsafe class MicroKernels
     }
 
     /// <summary><c>output[row, d] *= correction[row]</c>: the online softmax's rescale, when a tile is accumulated in parts.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Rescale(float* output, int paddedRows, int headDim, float* correction)
     {
         for (int row = 0; row < paddedRows; row++)
@@ -196,6 +200,7 @@ internal static unsafe class MicroKernels
     /// of a tile that crosses a window edge: a hidden (row, key) pair contributes exactly nothing, not a zero weight
     /// times its value, so a NaN or infinity at a hidden key cannot reach the output.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void AccumulateMasked(
         float* weights, int paddedRows, int headDim, float* values, long valueStride, int keyStart, int keyCount,
         int* rowStart, int* rowEnd, float* output)

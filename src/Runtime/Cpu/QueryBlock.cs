@@ -11,6 +11,8 @@ namespace KernelGen;
 /// <see cref="WindowMask"/>'s per-row key ranges.
 /// </summary>
 /// <remarks>
+/// The loops are compiled fully optimised on first call (<see cref="MethodImplOptions.AggressiveOptimization"/>): tiered
+/// compilation would otherwise run a call's first blocks in unoptimised code, several times slower.
 /// A block has up to <see cref="TargetRows"/> rows, a row being one (query, head) pair, ordered query by query and
 /// head by head within a query, which is also their order in memory. Scores are kept transposed, key by key with
 /// the rows across the vector lanes, so that the softmax statistics of a whole vector of rows update at once and
@@ -66,6 +68,7 @@ internal static unsafe class QueryBlock
     }
 
     /// <summary>Computes block <paramref name="block"/> of <paramref name="call"/>, using <paramref name="scratch"/> as working memory.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Run<TConstants, TWindow>(in Call call, TConstants constants, TWindow window, long block, float[] scratch)
         where TConstants : struct, IKernelConstants
         where TWindow : struct, IWindowBounds
@@ -177,6 +180,7 @@ internal static unsafe class QueryBlock
     private static int RoundUpToVector(int rows) => (rows + Vector<float>.Count - 1) / Vector<float>.Count * Vector<float>.Count;
 
     // Queries transposed (dimension by dimension, rows across the lanes) and pre-scaled; padding rows are zero.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void PackQueries(float* queryRows, long queryStride, int heads, int rows, int paddedRows, int headDim, float scale, float* queryT)
     {
         for (int row = 0; row < paddedRows; row++)
@@ -189,6 +193,7 @@ internal static unsafe class QueryBlock
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void SoftCap(float* scores, int count, float cap)
     {
         var capVector = new Vector<float>(cap);
@@ -201,6 +206,7 @@ internal static unsafe class QueryBlock
 
     // A hidden score is replaced, never added to, so that a NaN or infinity at a hidden key cannot leak. Only the
     // tile's keys [from, to) are looked at.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void MaskScores(float* scores, int paddedRows, int keyStart, int from, int to, int* rowStart, int* rowEnd)
     {
         var hidden = new Vector<float>(float.NegativeInfinity);
@@ -220,6 +226,7 @@ internal static unsafe class QueryBlock
 
     // Online softmax on a whole vector of rows: new running max, rescale factor for what was summed so far, and the
     // tile's weights written over its scores. A max still at -inf shifts by 0, so exp never sees -inf - -inf.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void OnlineSoftmax(float* scores, int paddedRows, int keyCount, float* rowMax, float* rowSum, float* correction)
     {
         var negativeInfinity = new Vector<float>(float.NegativeInfinity);
@@ -255,6 +262,7 @@ internal static unsafe class QueryBlock
     // The sink logit joins the denominator with no value vector; a row that saw nothing writes zeros and -inf. A row
     // that saw keys whose weights are all zero (every visible score -inf: an infinity in q or k) is 0/0 and writes NaN,
     // rather than passing for a row that saw nothing. A sink of +inf takes all the weight.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void FinishRow(bool hasSinks, float sink, bool seesKeys, float max, float sum, float* accumulated, int headDim, float* output, float* logSumExp)
     {
         float scale = 1f;
