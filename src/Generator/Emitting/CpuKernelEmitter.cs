@@ -5,17 +5,14 @@ using KernelGen.Generator.Model;
 namespace KernelGen.Generator.Emitting;
 
 /// <summary>
-/// Emits a spec's CPU kernel API: the spec's sizes and score steps as a constants struct, <c>ForwardCpu</c> and
+/// Emits a spec's CPU kernel API: <c>ForwardCpu</c> and
 /// <c>ForwardCpuWithRuntimeWindow</c> (each with and without the log-sum-exp), <c>VisiblePairs</c>, and
 /// <c>Forward(KernelGenDevice, ...)</c>, which runs either kernel on host memory. The kernel body is the
-/// runtime's <c>CpuAttention</c>, generic over the constants and window structs, so the JIT compiles one body per
+/// runtime's <c>CpuAttention</c>, generic over the constants and window structs that <see cref="KernelEmitter"/> emits, so the JIT compiles one body per
 /// spec with every constant folded in, as ILGPU does for the GPU kernel.
 /// </summary>
 internal static class CpuKernelEmitter
 {
-    /// <summary>The struct that hands the spec's sizes and score steps to the kernels as constants.</summary>
-    public const string BakedConstants = "BakedConstants";
-
     private const string Options = "global::KernelGen.CpuAttentionOptions";
     private const string Shape = "global::KernelGen.AttentionShape";
 
@@ -24,8 +21,6 @@ internal static class CpuKernelEmitter
         var writer = new SourceWriter();
         using (TypeShell.Open(writer, spec, System.Array.Empty<string>()))
         {
-            WriteConstants(writer, spec);
-            writer.WriteLine();
             WriteVisiblePairs(writer);
             writer.WriteLine();
             WriteForward(writer, spec, withLogSumExp: false);
@@ -42,29 +37,6 @@ internal static class CpuKernelEmitter
         }
 
         return writer.ToString();
-    }
-
-    private static void WriteConstants(SourceWriter writer, KernelSpec spec)
-    {
-        var softCap = spec.LogitSoftCap > 0;
-        writer.WriteLine($$"""
-            /// <summary>
-            /// The spec's sizes and score steps as constants: kernels take them as a type argument, so that each step the
-            /// spec does not use costs nothing.
-            /// </summary>
-            internal readonly struct {{BakedConstants}} : global::KernelGen.IKernelConstants
-            {
-                public int HeadDim => {{spec.ClassName}}.HeadDim;
-
-                public float SoftmaxScale => {{spec.ClassName}}.SoftmaxScale;
-
-                public bool HasLogitSoftCap => {{Literal(softCap)}};
-
-                public float LogitSoftCap => {{(softCap ? spec.ClassName + ".LogitSoftCap" : "0f")}};
-
-                public bool HasSinks => {{Literal(spec.Sinks)}};
-            }
-            """);
     }
 
     private static void WriteVisiblePairs(SourceWriter writer) => writer.WriteLine("""
@@ -92,7 +64,7 @@ internal static class CpuKernelEmitter
             {{ShapeAndOptionsDocumentation}}
             public static void ForwardCpu({{BufferParameters.Declarations(buffers, BufferParameters.HostInput, BufferParameters.HostOutput)}}, {{Shape}} shape, {{Options}}? options = null) =>
                 global::KernelGen.CpuAttention.Forward(
-                    default({{BakedConstants}}), default({{KernelEmitter.BakedWindow}}), Alignment,
+                    default({{KernelEmitter.BakedConstants}}), default({{KernelEmitter.BakedWindow}}), Alignment,
                     {{Arguments(spec, withLogSumExp)}}, shape, writesLogSumExp: {{Literal(withLogSumExp)}}, options);
             """);
     }
@@ -111,7 +83,7 @@ internal static class CpuKernelEmitter
             {{ShapeAndOptionsDocumentation}}
             public static void ForwardCpuWithRuntimeWindow({{BufferParameters.Declarations(buffers, BufferParameters.HostInput, BufferParameters.HostOutput)}}, global::KernelGen.AttentionWindow window, {{Shape}} shape, {{Options}}? options = null) =>
                 global::KernelGen.CpuAttention.Forward(
-                    default({{BakedConstants}}), new global::KernelGen.RuntimeWindowBounds(window), window.Alignment,
+                    default({{KernelEmitter.BakedConstants}}), new global::KernelGen.RuntimeWindowBounds(window), window.Alignment,
                     {{Arguments(spec, withLogSumExp)}}, shape, writesLogSumExp: {{Literal(withLogSumExp)}}, options);
             """);
     }

@@ -18,8 +18,9 @@ internal static class ForwardApiEmitter
     public static void Write(SourceWriter writer, KernelSpec spec)
     {
         const string RuntimeWindow = "global::KernelGen.RuntimeWindowBounds";
-        string KernelType(string window) => $"global::System.Action<{Stream}, global::ILGPU.KernelConfig, {string.Join(", ", KernelEmitter.KernelParameterTypes(spec, window))}>";
-        string LoadArguments(string window) => string.Join(", ", KernelEmitter.KernelParameterTypes(spec, window));
+        string KernelType(string window) => $"global::System.Action<{Stream}, global::ILGPU.KernelConfig, {string.Join(", ", KernelEmitter.KernelParameterTypes(window))}>";
+        string LoadArguments(string window) => string.Join(", ", KernelEmitter.KernelParameterTypes(window));
+        var constants = KernelEmitter.BakedConstants;
         var baked = KernelEmitter.BakedWindow;
         var buffers = KernelBuffers.For(spec, withLogSumExp: false);
         var withLogSumExp = KernelBuffers.For(spec, withLogSumExp: true);
@@ -40,10 +41,10 @@ internal static class ForwardApiEmitter
 
         writer.WriteLine($$"""
             private static readonly global::KernelGen.KernelCache<{{KernelType(baked)}}> CompiledKernels =
-                new(accelerator => global::ILGPU.Runtime.KernelLoaders.LoadKernel<{{LoadArguments(baked)}}>(accelerator, TiledForwardKernel<{{baked}}>));
+                new(accelerator => global::ILGPU.Runtime.KernelLoaders.LoadKernel<{{LoadArguments(baked)}}>(accelerator, TiledForwardKernel<{{constants}}, {{baked}}>));
 
             private static readonly global::KernelGen.KernelCache<{{KernelType(RuntimeWindow)}}> CompiledRuntimeWindowKernels =
-                new(accelerator => global::ILGPU.Runtime.KernelLoaders.LoadKernel<{{LoadArguments(RuntimeWindow)}}>(accelerator, TiledForwardKernel<{{RuntimeWindow}}>));
+                new(accelerator => global::ILGPU.Runtime.KernelLoaders.LoadKernel<{{LoadArguments(RuntimeWindow)}}>(accelerator, TiledForwardKernel<{{constants}}, {{RuntimeWindow}}>));
 
             /// <summary>Runs attention on device buffers, on the accelerator's default stream. {{NoSync}}</summary>
             /// <param name="accelerator">The accelerator that owns the buffers.</param>
@@ -102,7 +103,7 @@ internal static class ForwardApiEmitter
                 var buffers = new global::KernelGen.AttentionLauncher.Buffers(q, k, v, {{sinksBuffer}}, output, default);
                 var (config, arguments) = global::KernelGen.AttentionLauncher.Prepare(
                     buffers, shape, window, HeadDim, QueryTileSize, ThreadsPerGroup, hasSinks: {{Literal(spec.Sinks)}}, writesLogSumExp: false);
-                CompiledRuntimeWindowKernels.Get(stream.Accelerator)(stream, config, {{arguments}}, default, arguments, new {{RuntimeWindow}}(window));
+                CompiledRuntimeWindowKernels.Get(stream.Accelerator)(stream, config, q, k, v, {{sinksBuffer}}, output, default, arguments, default, new {{RuntimeWindow}}(window));
             }
 
             private static void LaunchForward({{Stream}} stream, global::KernelGen.AttentionLauncher.Buffers buffers, {{Shape}} shape, bool writesLogSumExp)
@@ -110,7 +111,7 @@ internal static class ForwardApiEmitter
                 global::System.ArgumentNullException.ThrowIfNull(stream);
                 var (config, arguments) = global::KernelGen.AttentionLauncher.Prepare(
                     buffers, shape, Window, HeadDim, QueryTileSize, ThreadsPerGroup, hasSinks: {{Literal(spec.Sinks)}}, writesLogSumExp);
-                CompiledKernels.Get(stream.Accelerator)(stream, config, buffers.Query, buffers.Key, buffers.Value, {{(spec.Sinks ? "buffers.SinkLogits, " : string.Empty)}}buffers.Output, buffers.LogSumExp, arguments, default);
+                CompiledKernels.Get(stream.Accelerator)(stream, config, buffers.Query, buffers.Key, buffers.Value, buffers.SinkLogits, buffers.Output, buffers.LogSumExp, arguments, default, default);
             }
             """);
     }

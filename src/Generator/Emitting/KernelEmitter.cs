@@ -43,13 +43,20 @@ internal static class KernelEmitter
         return writer.ToString();
     }
 
-    /// <summary>The struct that hands the spec's bounds to the kernel as constants.</summary>
+    /// <summary>The struct that hands the spec's bounds to the kernels as constants.</summary>
     public const string BakedWindow = "BakedWindow";
 
-    /// <summary>The kernel's parameter list after the stream and launch configuration, for a window struct type.</summary>
-    public static string[] KernelParameterTypes(KernelSpec spec, string windowType) =>
-        (spec.Sinks ? Enumerable.Repeat(View, 6) : Enumerable.Repeat(View, 5))
+    /// <summary>The struct that hands the spec's sizes and score steps to the kernels as constants.</summary>
+    public const string BakedConstants = "BakedConstants";
+
+    /// <summary>
+    /// The kernel's parameter list after the stream and launch configuration, for a window struct type. Every kernel
+    /// takes <c>sinkLogits</c> (an empty view for specs without sinks, never read: the sinks hook folds away).
+    /// </summary>
+    public static string[] KernelParameterTypes(string windowType) =>
+        Enumerable.Repeat(View, 6)
             .Append("global::KernelGen.AttentionKernelArguments")
+            .Append(BakedConstants)
             .Append(windowType)
             .ToArray();
 
@@ -124,8 +131,27 @@ internal static class KernelEmitter
 
                 public long Right => {{(window.Right.HasValue ? "WindowRight" : "0")}};
             }
+
+            /// <summary>
+            /// The spec's sizes and score steps as constants, for both kernels: they take them as a type argument and test
+            /// each step at a fixed hook (scale, soft cap, mask, sinks), so a step the spec does not use compiles away.
+            /// </summary>
+            internal readonly struct {{BakedConstants}} : global::KernelGen.IKernelConstants
+            {
+                public int HeadDim => {{spec.ClassName}}.HeadDim;
+
+                public float SoftmaxScale => {{spec.ClassName}}.SoftmaxScale;
+
+                public bool HasLogitSoftCap => {{Literal(spec.LogitSoftCap > 0)}};
+
+                public float LogitSoftCap => {{(spec.LogitSoftCap > 0 ? spec.ClassName + ".LogitSoftCap" : "0f")}};
+
+                public bool HasSinks => {{Literal(spec.Sinks)}};
+            }
             """);
     }
+
+    private static string Literal(bool value) => value ? "true" : "false";
 
     private static void WriteTileElements(SourceWriter writer) => writer.WriteLine($$"""
         /// <summary>Element <paramref name="index"/> of the query tile starting at <paramref name="queryStart"/>, row-major; zero past the last query.</summary>
@@ -155,7 +181,6 @@ internal static class KernelEmitter
         var rows = tiles.RowsPerThread;
         var keys = tiles.KeysPerThread;
         const int dims = TileLayout.DimsPerThread;
-        var sinkParameter = spec.Sinks ? $"\n    {View} sinkLogits," : string.Empty;
 
         var signature = $$"""
             /// <summary>
@@ -165,14 +190,17 @@ internal static class KernelEmitter
             /// its output block and adds P·V. Three barriers per tile: the next tile's K is staged during this tile's P·V, which
             /// reads V and the probabilities, not K.
             /// </summary>
-            private static void TiledForwardKernel<TWindow>(
+            private static void TiledForwardKernel<TConstants, TWindow>(
                 {{View}} q,
                 {{View}} k,
-                {{View}} v,{{sinkParameter}}
+                {{View}} v,
+                {{View}} sinkLogits,
                 {{View}} output,
                 {{View}} logSumExp,
                 global::KernelGen.AttentionKernelArguments arguments,
+                TConstants constants,
                 TWindow window)
+                where TConstants : struct, global::KernelGen.IKernelConstants
                 where TWindow : struct, global::KernelGen.IWindowBounds
             """;
         using (writer.Block(signature))
@@ -301,10 +329,9 @@ internal static class KernelEmitter
             : "float dot = "
                 + string.Join("\n    + ", Enumerable.Range(0, splits).Select(s => $"scoreTile[((({s} * KeyTileSize) + key) * QueryTileSize) + row]"))
                 + ";";
-        var softCap = spec.LogitSoftCap > 0 ? $"\nscore = LogitSoftCap * {XMath}.Tanh(score / LogitSoftCap);" : string.Empty;
         writer.WriteLine($$"""
-            // (3) Row statistics, once per row, by the row's owner: add the partial dot products, scale{{(spec.LogitSoftCap > 0 ? ", soft-cap" : string.Empty)}} and
-            //     mask the scores, then the online softmax. The probabilities replace the scores in split 0.
+            // (3) Row statistics, once per row, by the row's owner: add the partial dot products, then the score steps at their
+            //     fixed hooks (scale, soft cap, mask), then the online softmax. The probabilities replace the scores in split 0.
             for (int row = thread; row < QueryTileSize; row += ThreadsPerGroup)
             {
                 long query = queryStart + row;
@@ -312,7 +339,11 @@ internal static class KernelEmitter
                 for (int key = 0; key < KeyTileSize; key++)
                 {
                     {{Indent(dot, 2)}}
-                    float score = dot * SoftmaxScale;{{Indent(softCap, 2)}}
+                    float score = dot * constants.SoftmaxScale;
+                    if (constants.HasLogitSoftCap)
+                    {
+                        score = constants.LogitSoftCap * {{XMath}}.Tanh(score / constants.LogitSoftCap);
+                    }
 
                     // A hidden key's score is replaced, never combined with anything: its key may hold NaN or inf.
                     if (masked && !global::KernelGen.WindowMask.IsVisible(window, query, keyStart + key, arguments.DiagonalOffset, arguments.SeqK))
@@ -393,17 +424,6 @@ internal static class KernelEmitter
     private static void WriteEpilogue(SourceWriter writer, KernelSpec spec, int rows)
     {
         const int dims = TileLayout.DimsPerThread;
-        var sinks = !spec.Sinks ? string.Empty : $$"""
-
-
-                // The head's sink logit joins the denominator with no value vector (gpt-oss).
-                float sink = sinkLogits[head];
-                float withSink = runningMax > sink ? runningMax : sink;
-                float sinkShift = withSink == float.NegativeInfinity ? 0f : withSink;
-                outputScale = {{XMath}}.Exp(runningMax - sinkShift);
-                sum = (sum * outputScale) + {{XMath}}.Exp(sink - sinkShift);
-                runningMax = withSink;
-            """;
         writer.WriteLine($$"""
             // After the last tile, each row's owner turns its statistics into the row's output scale (kept in rowSum, which only
             // the owner reads until the barrier) and its log-sum-exp.
@@ -411,7 +431,17 @@ internal static class KernelEmitter
             {
                 float runningMax = rowMax[row];
                 float sum = rowSum[row];
-                float outputScale = 1f;{{sinks}}
+                float outputScale = 1f;
+                if (constants.HasSinks)
+                {
+                    // The head's sink logit joins the denominator with no value vector (gpt-oss).
+                    float sink = sinkLogits[head];
+                    float withSink = runningMax > sink ? runningMax : sink;
+                    float sinkShift = withSink == float.NegativeInfinity ? 0f : withSink;
+                    outputScale = {{XMath}}.Exp(runningMax - sinkShift);
+                    sum = (sum * outputScale) + {{XMath}}.Exp(sink - sinkShift);
+                    runningMax = withSink;
+                }
 
                 // A row that saw no key has a zero sum: it writes zeros, and a log-sum-exp of -inf (or the sink logit). Compared
                 // with 0, not "> 0": a NaN that a visible key brought in stays NaN.

@@ -11,23 +11,6 @@ static partial class Model
         static partial class GptOssLocalAttention
         {
             /// <summary>
-            /// The spec's sizes and score steps as constants: kernels take them as a type argument, so that each step the
-            /// spec does not use costs nothing.
-            /// </summary>
-            internal readonly struct BakedConstants : global::KernelGen.IKernelConstants
-            {
-                public int HeadDim => GptOssLocalAttention.HeadDim;
-
-                public float SoftmaxScale => GptOssLocalAttention.SoftmaxScale;
-
-                public bool HasLogitSoftCap => false;
-
-                public float LogitSoftCap => 0f;
-
-                public bool HasSinks => false;
-            }
-
-            /// <summary>
             /// The exact number of (query, key) pairs this spec's window shows for these lengths, in closed form: the work the
             /// kernels do, and what a FLOP count should use (4 · HeadDim · heads · pairs).
             /// </summary>

@@ -42,11 +42,11 @@ static partial class MistralAttention
     // Staging a tile, each thread issues StagingUnroll loads before it stores any: loads in flight together hide latency.
     private const int StagingUnroll = 8;
 
-    private static readonly global::KernelGen.KernelCache<global::System.Action<global::ILGPU.Runtime.AcceleratorStream, global::ILGPU.KernelConfig, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, global::KernelGen.AttentionKernelArguments, BakedWindow>> CompiledKernels =
-        new(accelerator => global::ILGPU.Runtime.KernelLoaders.LoadKernel<global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, global::KernelGen.AttentionKernelArguments, BakedWindow>(accelerator, TiledForwardKernel<BakedWindow>));
+    private static readonly global::KernelGen.KernelCache<global::System.Action<global::ILGPU.Runtime.AcceleratorStream, global::ILGPU.KernelConfig, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, global::KernelGen.AttentionKernelArguments, BakedConstants, BakedWindow>> CompiledKernels =
+        new(accelerator => global::ILGPU.Runtime.KernelLoaders.LoadKernel<global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, global::KernelGen.AttentionKernelArguments, BakedConstants, BakedWindow>(accelerator, TiledForwardKernel<BakedConstants, BakedWindow>));
 
-    private static readonly global::KernelGen.KernelCache<global::System.Action<global::ILGPU.Runtime.AcceleratorStream, global::ILGPU.KernelConfig, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, global::KernelGen.AttentionKernelArguments, global::KernelGen.RuntimeWindowBounds>> CompiledRuntimeWindowKernels =
-        new(accelerator => global::ILGPU.Runtime.KernelLoaders.LoadKernel<global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, global::KernelGen.AttentionKernelArguments, global::KernelGen.RuntimeWindowBounds>(accelerator, TiledForwardKernel<global::KernelGen.RuntimeWindowBounds>));
+    private static readonly global::KernelGen.KernelCache<global::System.Action<global::ILGPU.Runtime.AcceleratorStream, global::ILGPU.KernelConfig, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, global::KernelGen.AttentionKernelArguments, BakedConstants, global::KernelGen.RuntimeWindowBounds>> CompiledRuntimeWindowKernels =
+        new(accelerator => global::ILGPU.Runtime.KernelLoaders.LoadKernel<global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, global::KernelGen.AttentionKernelArguments, BakedConstants, global::KernelGen.RuntimeWindowBounds>(accelerator, TiledForwardKernel<BakedConstants, global::KernelGen.RuntimeWindowBounds>));
 
     /// <summary>Runs attention on device buffers, on the accelerator's default stream. Queues the kernel and returns without waiting: synchronise the stream before reading the results.</summary>
     /// <param name="accelerator">The accelerator that owns the buffers.</param>
@@ -136,7 +136,7 @@ static partial class MistralAttention
         var buffers = new global::KernelGen.AttentionLauncher.Buffers(q, k, v, default, output, default);
         var (config, arguments) = global::KernelGen.AttentionLauncher.Prepare(
             buffers, shape, window, HeadDim, QueryTileSize, ThreadsPerGroup, hasSinks: false, writesLogSumExp: false);
-        CompiledRuntimeWindowKernels.Get(stream.Accelerator)(stream, config, q, k, v, output, default, arguments, new global::KernelGen.RuntimeWindowBounds(window));
+        CompiledRuntimeWindowKernels.Get(stream.Accelerator)(stream, config, q, k, v, default, output, default, arguments, default, new global::KernelGen.RuntimeWindowBounds(window));
     }
 
     private static void LaunchForward(global::ILGPU.Runtime.AcceleratorStream stream, global::KernelGen.AttentionLauncher.Buffers buffers, global::KernelGen.AttentionShape shape, bool writesLogSumExp)
@@ -144,7 +144,7 @@ static partial class MistralAttention
         global::System.ArgumentNullException.ThrowIfNull(stream);
         var (config, arguments) = global::KernelGen.AttentionLauncher.Prepare(
             buffers, shape, Window, HeadDim, QueryTileSize, ThreadsPerGroup, hasSinks: false, writesLogSumExp);
-        CompiledKernels.Get(stream.Accelerator)(stream, config, buffers.Query, buffers.Key, buffers.Value, buffers.Output, buffers.LogSumExp, arguments, default);
+        CompiledKernels.Get(stream.Accelerator)(stream, config, buffers.Query, buffers.Key, buffers.Value, buffers.SinkLogits, buffers.Output, buffers.LogSumExp, arguments, default, default);
     }
 
     /// <summary>
@@ -160,6 +160,23 @@ static partial class MistralAttention
         public bool HasRightBound => MistralAttention.HasRightBound;
 
         public long Right => WindowRight;
+    }
+
+    /// <summary>
+    /// The spec's sizes and score steps as constants, for both kernels: they take them as a type argument and test
+    /// each step at a fixed hook (scale, soft cap, mask, sinks), so a step the spec does not use compiles away.
+    /// </summary>
+    internal readonly struct BakedConstants : global::KernelGen.IKernelConstants
+    {
+        public int HeadDim => MistralAttention.HeadDim;
+
+        public float SoftmaxScale => MistralAttention.SoftmaxScale;
+
+        public bool HasLogitSoftCap => false;
+
+        public float LogitSoftCap => 0f;
+
+        public bool HasSinks => false;
     }
 
     /// <summary>Element <paramref name="index"/> of the query tile starting at <paramref name="queryStart"/>, row-major; zero past the last query.</summary>
@@ -189,14 +206,17 @@ static partial class MistralAttention
     /// its output block and adds P·V. Three barriers per tile: the next tile's K is staged during this tile's P·V, which
     /// reads V and the probabilities, not K.
     /// </summary>
-    private static void TiledForwardKernel<TWindow>(
+    private static void TiledForwardKernel<TConstants, TWindow>(
         global::ILGPU.ArrayView<float> q,
         global::ILGPU.ArrayView<float> k,
         global::ILGPU.ArrayView<float> v,
+        global::ILGPU.ArrayView<float> sinkLogits,
         global::ILGPU.ArrayView<float> output,
         global::ILGPU.ArrayView<float> logSumExp,
         global::KernelGen.AttentionKernelArguments arguments,
+        TConstants constants,
         TWindow window)
+        where TConstants : struct, global::KernelGen.IKernelConstants
         where TWindow : struct, global::KernelGen.IWindowBounds
     {
         // Shared memory, allocated in this order: Q, K, V, scores (the PTX tests name the loops by what they read).
@@ -412,8 +432,8 @@ static partial class MistralAttention
 
             global::ILGPU.Group.Barrier();
 
-            // (3) Row statistics, once per row, by the row's owner: add the partial dot products, scale and
-            //     mask the scores, then the online softmax. The probabilities replace the scores in split 0.
+            // (3) Row statistics, once per row, by the row's owner: add the partial dot products, then the score steps at their
+            //     fixed hooks (scale, soft cap, mask), then the online softmax. The probabilities replace the scores in split 0.
             for (int row = thread; row < QueryTileSize; row += ThreadsPerGroup)
             {
                 long query = queryStart + row;
@@ -428,7 +448,11 @@ static partial class MistralAttention
                         + scoreTile[(((5 * KeyTileSize) + key) * QueryTileSize) + row]
                         + scoreTile[(((6 * KeyTileSize) + key) * QueryTileSize) + row]
                         + scoreTile[(((7 * KeyTileSize) + key) * QueryTileSize) + row];
-                    float score = dot * SoftmaxScale;
+                    float score = dot * constants.SoftmaxScale;
+                    if (constants.HasLogitSoftCap)
+                    {
+                        score = constants.LogitSoftCap * global::ILGPU.Algorithms.XMath.Tanh(score / constants.LogitSoftCap);
+                    }
 
                     // A hidden key's score is replaced, never combined with anything: its key may hold NaN or inf.
                     if (masked && !global::KernelGen.WindowMask.IsVisible(window, query, keyStart + key, arguments.DiagonalOffset, arguments.SeqK))
@@ -584,6 +608,16 @@ static partial class MistralAttention
             float runningMax = rowMax[row];
             float sum = rowSum[row];
             float outputScale = 1f;
+            if (constants.HasSinks)
+            {
+                // The head's sink logit joins the denominator with no value vector (gpt-oss).
+                float sink = sinkLogits[head];
+                float withSink = runningMax > sink ? runningMax : sink;
+                float sinkShift = withSink == float.NegativeInfinity ? 0f : withSink;
+                outputScale = global::ILGPU.Algorithms.XMath.Exp(runningMax - sinkShift);
+                sum = (sum * outputScale) + global::ILGPU.Algorithms.XMath.Exp(sink - sinkShift);
+                runningMax = withSink;
+            }
 
             // A row that saw no key has a zero sum: it writes zeros, and a log-sum-exp of -inf (or the sink logit). Compared
             // with 0, not "> 0": a NaN that a visible key brought in stays NaN.

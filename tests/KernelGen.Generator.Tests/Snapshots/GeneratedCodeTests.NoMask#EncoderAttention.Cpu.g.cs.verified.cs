@@ -5,23 +5,6 @@
 partial class EncoderAttention
 {
     /// <summary>
-    /// The spec's sizes and score steps as constants: kernels take them as a type argument, so that each step the
-    /// spec does not use costs nothing.
-    /// </summary>
-    internal readonly struct BakedConstants : global::KernelGen.IKernelConstants
-    {
-        public int HeadDim => EncoderAttention.HeadDim;
-
-        public float SoftmaxScale => EncoderAttention.SoftmaxScale;
-
-        public bool HasLogitSoftCap => false;
-
-        public float LogitSoftCap => 0f;
-
-        public bool HasSinks => false;
-    }
-
-    /// <summary>
     /// The exact number of (query, key) pairs this spec's window shows for these lengths, in closed form: the work the
     /// kernels do, and what a FLOP count should use (4 · HeadDim · heads · pairs).
     /// </summary>

@@ -41,14 +41,14 @@ public sealed class PtxTests
         Assert.Equal(Constant<int>(spec, "SharedMemoryBytes"), shared);
         Assert.InRange(shared, 1, 48 * 1024);
 
-        // The kernel's parameters are the buffers, the runtime sizes and the baked window, an empty struct of one
-        // byte: no window bound travels as a parameter.
+        // The kernel's parameters are the buffers, the runtime sizes, and the baked constants and window, empty structs of
+        // one byte: no window bound or score step travels as a parameter.
         var parameters = Parameters(ptx);
-        var expected = new[] { "q", "k", "v" }
-            .Concat(spec.GetCustomAttribute<AttentionKernelAttribute>()!.Sinks ? new[] { "sinkLogits" } : Array.Empty<string>())
-            .Concat(new[] { "output", "logSumExp", "arguments", "window" });
+        var expected = new[] { "q", "k", "v", "sinkLogits", "output", "logSumExp", "arguments", "constants", "window" };
         Assert.Equal(expected, parameters.Select(p => p.Name));
         Assert.Equal(1, parameters.Single(p => p.Name == "window").Bytes);
+        Assert.Equal(1, parameters.Single(p => p.Name == "constants").Bytes);
+
         Assert.DoesNotContain(typeof(AttentionKernelArguments).GetFields(), field => field.Name.Contains("Window") || field.Name.Contains("Left") || field.Name.Contains("Right"));
 
         // Each nonzero bound is an immediate operand (a zero bound folds away).
@@ -108,7 +108,7 @@ public sealed class PtxTests
         using var context = Context.Create(builder => builder.EnableAlgorithms());
         using var backend = new PTXBackend(context, CudaArchitecture.SM_90, CudaInstructionSet.ISA_88, null!);
         var kernel = spec.GetMethod("TiledForwardKernel", BindingFlags.NonPublic | BindingFlags.Static)!
-            .MakeGenericMethod(window ?? spec.GetNestedType("BakedWindow", BindingFlags.NonPublic)!);
+            .MakeGenericMethod(spec.GetNestedType("BakedConstants", BindingFlags.NonPublic)!, window ?? spec.GetNestedType("BakedWindow", BindingFlags.NonPublic)!);
         return ((PTXCompiledKernel)backend.Compile(EntryPointDescription.FromExplicitlyGroupedKernel(kernel), default)).PTXAssembly;
     }
 }
