@@ -109,4 +109,14 @@ public sealed class IlgpuTileShapeTests
         Assert.True(output.MaxAbsolute <= 1e-5, $"output {output}");
         Assert.True(logSumExp.MaxRelative <= 1e-5, $"log-sum-exp {logSumExp}");
     }
+
+    // The CPU kernel ignores the ILGPU tile sizes; the same specs cover its head size 80, decode with sinks and soft cap.
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public void CpuKernelMatchesReference(SpecUnderTest spec, string shapeName, AttentionShape shape)
+    {
+        var (output, logSumExp, _, _) = spec.Compare(spec.OnCpu(), shape, seed: shapeName.Length + 1);
+        Assert.True(output.MaxAbsolute <= 1e-5, $"output {output}");
+        Assert.True(logSumExp.MaxRelative <= 1e-5, $"log-sum-exp {logSumExp}");
+    }
 }
