@@ -8,7 +8,9 @@ namespace KernelGen;
 /// The register-blocked inner loops of the CPU kernel. Q·Kᵀ computes 2 vectors of rows x 4 keys per pass (8
 /// accumulators: each step loads 2 query vectors and broadcasts 4 key elements for 8 multiply-adds); P·V computes
 /// 4 rows x 2 vectors of the head dimension (8 accumulators: 4 broadcast weights and 2 value vectors for 8
-/// multiply-adds). Both fit the 16 vector registers of AVX2 and read keys and values in place, row by row.
+/// multiply-adds). Both fit the 16 vector registers of AVX2 and read keys and values in place, row by row. P·V runs
+/// over the block's rows rounded up to 4 (<c>rowCount</c>), not over the vector padding: a decode block of 4 heads
+/// does half the work it would on 8 padded rows.
 /// </summary>
 internal static unsafe class MicroKernels
 {
@@ -107,14 +109,14 @@ internal static unsafe class MicroKernels
     /// added at the end, so rounding grows with the number of tiles rather than of keys.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Accumulate(float* weights, int paddedRows, int headDim, float* values, long valueStride, int keyCount, float* correction, float* output)
+    public static void Accumulate(float* weights, int paddedRows, int rowCount, int headDim, float* values, long valueStride, int keyCount, float* correction, float* output)
     {
         if (keyCount <= 0 && correction == null)
         {
             return;
         }
 
-        for (int row = 0; row < paddedRows; row += 4)
+        for (int row = 0; row < rowCount; row += 4)
         {
             var rescale0 = new Vector<float>(correction == null ? 1f : correction[row]);
             var rescale1 = new Vector<float>(correction == null ? 1f : correction[row + 1]);
@@ -182,9 +184,9 @@ internal static unsafe class MicroKernels
 
     /// <summary><c>output[row, d] *= correction[row]</c>: the online softmax's rescale, when a tile is accumulated in parts.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Rescale(float* output, int paddedRows, int headDim, float* correction)
+    public static void Rescale(float* output, int rowCount, int headDim, float* correction)
     {
-        for (int row = 0; row < paddedRows; row++)
+        for (int row = 0; row < rowCount; row++)
         {
             var rescale = new Vector<float>(correction[row]);
             float* outputRow = output + ((long)row * headDim);
@@ -202,7 +204,7 @@ internal static unsafe class MicroKernels
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void AccumulateMasked(
-        float* weights, int paddedRows, int headDim, float* values, long valueStride, int keyStart, int keyCount,
+        float* weights, int paddedRows, int rowCount, int headDim, float* values, long valueStride, int keyStart, int keyCount,
         int* rowStart, int* rowEnd, float* output)
     {
         if (keyCount <= 0)
@@ -210,7 +212,7 @@ internal static unsafe class MicroKernels
             return;
         }
 
-        for (int row = 0; row < paddedRows; row += 4)
+        for (int row = 0; row < rowCount; row += 4)
         {
             int start0 = rowStart[row], start1 = rowStart[row + 1], start2 = rowStart[row + 2], start3 = rowStart[row + 3];
             int end0 = rowEnd[row], end1 = rowEnd[row + 1], end2 = rowEnd[row + 2], end3 = rowEnd[row + 3];

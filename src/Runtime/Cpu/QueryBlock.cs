@@ -1,6 +1,7 @@
 using System;
 using System.Numerics;
 using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics.X86;
 
 namespace KernelGen;
 
@@ -86,6 +87,7 @@ internal static unsafe class QueryBlock
         int heads = call.HeadsPerKvHead;
         int rows = (queryEnd - queryStart) * heads;
         int paddedRows = RoundUpToVector(rows);
+        int rowQuads = (rows + 3) / 4 * 4;
         int firstHead = kvHead * heads;
 
         fixed (float* memory = scratch)
@@ -119,10 +121,19 @@ internal static unsafe class QueryBlock
             long keyStride = (long)shape.KvHeads * headDim;
             float* keyHead = call.Key + (((long)batch * shape.SeqK * shape.KvHeads) + kvHead) * headDim;
             float* valueHead = call.Value + (((long)batch * shape.SeqK * shape.KvHeads) + kvHead) * headDim;
+            // With few rows (decode) the block is bound by memory, not arithmetic: each key row is a separate piece of
+            // memory (all key/value heads of a position lie between), which the hardware prefetcher does not follow.
+            bool fewRows = paddedRows <= Vector<float>.Count && Sse.IsSupported;
             var plan = KeyTilePlan.ForQueryTile(
                 queryStart, queryEnd, call.DiagonalOffset,
                 window.HasLeftBound, window.Left, window.HasRightBound, window.Right,
                 shape.SeqK, KeyTileSize);
+            if (fewRows && plan.EndTile > plan.FirstTile)
+            {
+                int firstEnd = Math.Min((plan.FirstTile + 1) * KeyTileSize, plan.EndKey);
+                Prefetch(keyHead + (plan.FirstKey * keyStride), valueHead + (plan.FirstKey * keyStride), firstEnd - plan.FirstKey, keyStride, headDim);
+            }
+
             for (int tile = plan.FirstTile; tile < plan.EndTile; tile++)
             {
                 // Edge tiles are cut to the keys some row of the block sees: the rest of the tile is never read.
@@ -132,6 +143,11 @@ internal static unsafe class QueryBlock
                 float* tileKeys = keyHead + (keyStart * keyStride);
                 float* tileValues = valueHead + (keyStart * keyStride);
                 bool masked = plan.NeedsMask(tile);
+                if (fewRows && tile + 1 < plan.EndTile)
+                {
+                    int nextEnd = Math.Min((tile + 2) * KeyTileSize, plan.EndKey);
+                    Prefetch(tileKeys + (keyCount * keyStride), tileValues + (keyCount * keyStride), nextEnd - keyEnd, keyStride, headDim);
+                }
 
                 // An edge tile: only the keys before and after those every row sees are masked, one by one.
                 int unmaskedFrom = masked ? Math.Clamp(seenByAllFrom, keyStart, keyEnd) - keyStart : 0;
@@ -152,14 +168,14 @@ internal static unsafe class QueryBlock
                 OnlineSoftmax(work.Scores, paddedRows, keyCount, work.RowMax, work.RowSum, work.Correction);
                 if (masked)
                 {
-                    MicroKernels.Rescale(work.Output, paddedRows, headDim, work.Correction);
-                    MicroKernels.AccumulateMasked(work.Scores, paddedRows, headDim, tileValues, keyStride, keyStart, unmaskedFrom, work.RowStart, work.RowEnd, work.Output);
-                    MicroKernels.Accumulate(work.Scores + (unmaskedFrom * paddedRows), paddedRows, headDim, tileValues + (unmaskedFrom * keyStride), keyStride, unmaskedTo - unmaskedFrom, null, work.Output);
-                    MicroKernels.AccumulateMasked(work.Scores + (unmaskedTo * paddedRows), paddedRows, headDim, tileValues + (unmaskedTo * keyStride), keyStride, keyStart + unmaskedTo, keyCount - unmaskedTo, work.RowStart, work.RowEnd, work.Output);
+                    MicroKernels.Rescale(work.Output, rowQuads, headDim, work.Correction);
+                    MicroKernels.AccumulateMasked(work.Scores, paddedRows, rowQuads, headDim, tileValues, keyStride, keyStart, unmaskedFrom, work.RowStart, work.RowEnd, work.Output);
+                    MicroKernels.Accumulate(work.Scores + (unmaskedFrom * paddedRows), paddedRows, rowQuads, headDim, tileValues + (unmaskedFrom * keyStride), keyStride, unmaskedTo - unmaskedFrom, null, work.Output);
+                    MicroKernels.AccumulateMasked(work.Scores + (unmaskedTo * paddedRows), paddedRows, rowQuads, headDim, tileValues + (unmaskedTo * keyStride), keyStride, keyStart + unmaskedTo, keyCount - unmaskedTo, work.RowStart, work.RowEnd, work.Output);
                 }
                 else
                 {
-                    MicroKernels.Accumulate(work.Scores, paddedRows, headDim, tileValues, keyStride, keyCount, work.Correction, work.Output);
+                    MicroKernels.Accumulate(work.Scores, paddedRows, rowQuads, headDim, tileValues, keyStride, keyCount, work.Correction, work.Output);
                 }
             }
 
@@ -172,6 +188,20 @@ internal static unsafe class QueryBlock
                 float sink = constants.HasSinks ? call.SinkLogits[head] : 0f;
                 bool seesKeys = work.RowStart[row] < work.RowEnd[row];
                 FinishRow(constants.HasSinks, sink, seesKeys, work.RowMax[row], work.RowSum[row], work.Output + ((long)row * headDim), headDim, outputRow, logSumExp);
+            }
+        }
+    }
+
+    // Asks for the next tile's key and value rows ahead of use, a cache line at a time.
+    private static void Prefetch(float* keys, float* values, int keyCount, long stride, int headDim)
+    {
+        const int FloatsPerLine = 16;
+        for (int key = 0; key < keyCount; key++)
+        {
+            for (int dim = 0; dim < headDim; dim += FloatsPerLine)
+            {
+                Sse.Prefetch0(keys + (key * stride) + dim);
+                Sse.Prefetch0(values + (key * stride) + dim);
             }
         }
     }
