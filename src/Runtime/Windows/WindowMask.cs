@@ -30,11 +30,29 @@ public static class WindowMask
     public static KeyRange VisibleKeys<TWindow>(TWindow window, long query, long diagonalOffset, int seqK)
         where TWindow : struct, IWindowBounds
     {
-        long diagonal = query + diagonalOffset;
-        long start = window.HasLeftBound ? Clamp(diagonal - window.Left, seqK) : 0;
-        long end = window.HasRightBound ? Clamp(diagonal + window.Right + 1, seqK) : seqK;
+        long start = FirstKey(window, query, diagonalOffset, seqK);
+        long end = EndKey(window, query, diagonalOffset, seqK);
         return end > start ? new KeyRange((int)start, (int)end) : new KeyRange((int)start, (int)start);
     }
+
+    /// <summary>
+    /// Whether <paramref name="query"/> sees any key at all: a row that sees keys but sums to zero weight (every visible
+    /// score -inf) is 0/0, not an empty row.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static bool SeesAnyKey<TWindow>(TWindow window, long query, long diagonalOffset, int seqK)
+        where TWindow : struct, IWindowBounds =>
+        EndKey(window, query, diagonalOffset, seqK) > FirstKey(window, query, diagonalOffset, seqK);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static long FirstKey<TWindow>(TWindow window, long query, long diagonalOffset, int seqK)
+        where TWindow : struct, IWindowBounds =>
+        window.HasLeftBound ? Clamp(query + diagonalOffset - window.Left, seqK) : 0;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static long EndKey<TWindow>(TWindow window, long query, long diagonalOffset, int seqK)
+        where TWindow : struct, IWindowBounds =>
+        window.HasRightBound ? Clamp(query + diagonalOffset + window.Right + 1, seqK) : seqK;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static long Clamp(long key, int seqK) => key < 0 ? 0 : key > seqK ? seqK : key;

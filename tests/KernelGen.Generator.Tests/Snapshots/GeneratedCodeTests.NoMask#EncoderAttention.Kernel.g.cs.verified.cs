@@ -605,18 +605,23 @@ partial class EncoderAttention
                 float sink = sinkLogits[head];
                 float withSink = runningMax > sink ? runningMax : sink;
                 float sinkShift = withSink == float.NegativeInfinity ? 0f : withSink;
-                outputScale = global::ILGPU.Algorithms.XMath.Exp(runningMax - sinkShift);
-                sum = (sum * outputScale) + global::ILGPU.Algorithms.XMath.Exp(sink - sinkShift);
+
+                // A sink of +inf takes all the weight (exp(inf - inf) would be NaN).
+                bool infiniteSink = sink == float.PositiveInfinity;
+                outputScale = infiniteSink ? 0f : global::ILGPU.Algorithms.XMath.Exp(runningMax - sinkShift);
+                sum = (sum * outputScale) + (infiniteSink ? 1f : global::ILGPU.Algorithms.XMath.Exp(sink - sinkShift));
                 runningMax = withSink;
             }
 
-            // A row that saw no key has a zero sum: it writes zeros, and a log-sum-exp of -inf (or the sink logit). Compared
-            // with 0, not "> 0": a NaN that a visible key brought in stays NaN.
-            rowSum[row] = sum == 0f ? 0f : outputScale / sum;
+            // A row that saw no key has a zero sum: it writes zeros, and a log-sum-exp of -inf (or the sink logit). A row
+            // that saw keys and still sums to zero (every visible score -inf) is 0/0 and writes NaN. Compared with 0, not
+            // "> 0": a NaN that a visible key brought in stays NaN.
             long query = queryStart + row;
+            float empty = global::KernelGen.WindowMask.SeesAnyKey(window, query, arguments.DiagonalOffset, arguments.SeqK) ? float.NaN : 0f;
+            rowSum[row] = sum == 0f ? empty : outputScale / sum;
             if (query < queryEnd && arguments.WritesLogSumExp != 0)
             {
-                logSumExp[arguments.LogSumExpIndex(batch, head, query)] = sum == 0f ? float.NegativeInfinity : runningMax + global::ILGPU.Algorithms.XMath.Log(sum);
+                logSumExp[arguments.LogSumExpIndex(batch, head, query)] = sum == 0f ? (empty == 0f ? float.NegativeInfinity : float.NaN) : runningMax + global::ILGPU.Algorithms.XMath.Log(sum);
             }
         }
 
