@@ -44,6 +44,13 @@ public static class ReferenceAttention
             var queryRow = arguments.QueryRow(batch, row, head, headDim);
             var keys = window.VisibleKeys(row, shape.SeqQ, shape.SeqK);
             var max = hasSinks ? sinkLogits[head] : double.NegativeInfinity;
+            if (double.IsPositiveInfinity(max))
+            {
+                // A sink of +inf takes all the weight: zero output, log-sum-exp +inf.
+                logSumExp[arguments.LogSumExpIndex(batch, head, row)] = double.PositiveInfinity;
+                continue;
+            }
+
             for (var column = keys.Start; column < keys.End; column++)
             {
                 var keyRow = arguments.KeyRow(batch, column, kvHead, headDim);
@@ -63,10 +70,12 @@ public static class ReferenceAttention
                 max = Math.Max(max, score);
             }
 
-            double sum = hasSinks ? Math.Exp(sinkLogits[head] - max) : 0;
+            // Shift by 0 while nothing is finite, so that a -inf sink or score weighs exactly 0 rather than exp(-inf + inf).
+            var shift = double.IsNegativeInfinity(max) ? 0 : max;
+            double sum = hasSinks ? Math.Exp(sinkLogits[head] - shift) : 0;
             for (var column = keys.Start; column < keys.End; column++)
             {
-                var weight = Math.Exp(scores[column] - max);
+                var weight = Math.Exp(scores[column] - shift);
                 sum += weight;
                 var valueRow = arguments.KeyRow(batch, column, kvHead, headDim);
                 for (var dim = 0; dim < headDim; dim++)
@@ -75,12 +84,27 @@ public static class ReferenceAttention
                 }
             }
 
-            for (var dim = 0; dim < headDim && sum > 0; dim++)
+            // A row that sees no key sums to 0: zeros and -inf. One that sees keys and still sums to 0 (every score -inf)
+            // is 0/0: NaN. A NaN it sees stays NaN.
+            var index = arguments.LogSumExpIndex(batch, head, row);
+            if (sum == 0)
+            {
+                var empty = keys.IsEmpty ? 0 : double.NaN;
+                for (var dim = 0; dim < headDim; dim++)
+                {
+                    output[queryRow + dim] = empty;
+                }
+
+                logSumExp[index] = keys.IsEmpty ? double.NegativeInfinity : double.NaN;
+                continue;
+            }
+
+            for (var dim = 0; dim < headDim; dim++)
             {
                 output[queryRow + dim] /= sum;
             }
 
-            logSumExp[arguments.LogSumExpIndex(batch, head, row)] = sum > 0 ? max + Math.Log(sum) : double.NegativeInfinity;
+            logSumExp[index] = shift + Math.Log(sum);
         }
 
         return new Result(output, logSumExp);
