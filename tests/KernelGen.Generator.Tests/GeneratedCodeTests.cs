@@ -65,6 +65,23 @@ public sealed class GeneratedCodeTests
         public static partial class Gemma2LocalAttention;
         """);
 
+    /// <summary>A window that ends before the query's own key (KG0006 warns): the doc says where it runs, plainly.</summary>
+    [Fact]
+    public void WindowBeforeTheOwnKey()
+    {
+        var (result, output) = GeneratorRunner.Run("""
+            using KernelGen;
+            namespace Models;
+            [AttentionKernel(HeadDim = 32)]
+            [SlidingWindow(Left = 3, Right = 0, Inclusive = false)]
+            public static partial class PreviousKeysAttention;
+            """);
+        Assert.Equal(new[] { "KG0006" }, result.Diagnostics.Concat(output.GetDiagnostics()).Where(d => d.Severity >= DiagnosticSeverity.Warning).Select(d => d.Id));
+        var window = result.GeneratedTrees.Single(tree => tree.FilePath.EndsWith("Window.g.cs", System.StringComparison.Ordinal)).ToString();
+        Assert.Contains("Query i sees the keys from key i - 2 to key i - 1 (2 keys at most), all before its own key: not its own key, and no key after it.", window);
+        Snapshot.Verify(result);
+    }
+
     private static void VerifyClean(string source, [System.Runtime.CompilerServices.CallerMemberName] string method = "")
     {
         var (result, output) = GeneratorRunner.Run(source);

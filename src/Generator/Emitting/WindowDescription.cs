@@ -14,28 +14,40 @@ internal static class WindowDescription
     /// <summary>One sentence that says which keys query <c>i</c> sees.</summary>
     public static string InWords(AttentionWindow window)
     {
+        var alignment = window.Alignment == WindowAlignment.BottomRight
+            ? "Query i's own key is key i + SeqK - SeqQ (bottom-right: the last query lines up with the last key)."
+            : "Query i's own key is key i (top-left: the first query lines up with the first key).";
+        var count = window.Left is int l && window.Right is int r ? $" ({(long)l + r + 1} keys at most)" : string.Empty;
+
+        // A negative bound puts the whole window on one side of the query's own key: say where it runs, plainly.
+        if (window.Right is int right && right < 0)
+        {
+            var from = window.Left is int left ? $"the keys from key i - {left}" : "every key from key 0";
+            return $"Query i sees {from} to key i - {-right}{count}, all before its own key: not its own key, and no key after it. {alignment}";
+        }
+
+        if (window.Left is int negativeLeft && negativeLeft < 0)
+        {
+            var to = window.Right is int last ? $" to key i + {last}" : " on";
+            var from = window.Right is null ? "every key from key" : "the keys from key";
+            return $"Query i sees {from} i + {-negativeLeft}{to}{count}, all after its own key: not its own key, and no key before it. {alignment}";
+        }
+
         var before = window.Left switch
         {
             null => "every key before it",
             0 => "no key before it",
             1 => "the 1 key before it",
-            int left when left > 0 => $"the {left} keys before it",
-            int left => $"no key before it, nor the {-left} key(s) after it",
+            int keys => $"the {keys} keys before it",
         };
         var after = window.Right switch
         {
             null => "every key after it",
             0 => "no key after it",
             1 => "the 1 key after it",
-            int right when right > 0 => $"the {right} keys after it",
-            int right => $"not even the {-right} key(s) just before it",
+            int keys => $"the {keys} keys after it",
         };
-        var own = window.HidesDiagonal ? "not its own key" : "its own key";
-        var count = window.Left is int l && window.Right is int r ? $" ({(long)l + r + 1} keys at most)" : string.Empty;
-        var alignment = window.Alignment == WindowAlignment.BottomRight
-            ? "Query i's own key is key i + SeqK - SeqQ (bottom-right: the last query lines up with the last key)."
-            : "Query i's own key is key i (top-left: the first query lines up with the first key).";
-        return $"Query i sees {own}, {before} and {after}{count}. {alignment}";
+        return $"Query i sees its own key, {before} and {after}{count}. {alignment}";
     }
 
     /// <summary>
