@@ -39,12 +39,30 @@ public sealed class CodeFixTests
         var diagnostic = Assert.Single(await AnalyzeAsync(Use));
         Assert.Equal("KG0018", diagnostic.Id);
         Assert.Equal(
-            "new CuDnnWindow(...) takes cuDNN's own numbers, but Mistral.WindowLeft is KernelGen's inclusive bound. Call Mistral.Window.ToCuDnn() instead.",
+            "new CuDnnWindow(...) takes the numbers that cuDNN itself uses, but Mistral.WindowLeft is KernelGen's inclusive bound. Call Mistral.Window.ToCuDnn() instead.",
             diagnostic.GetMessage(System.Globalization.CultureInfo.InvariantCulture));
 
         var fixedText = await ApplyFixAsync(Use, diagnostic);
         Assert.Contains("public static CuDnnWindow Parameters() => Mistral.Window.ToCuDnn();", fixedText);
         Assert.Empty(await AnalyzeAsync(fixedText));
+    }
+
+    [Fact]
+    public async Task TheMessageReadsForEveryBackendName()
+    {
+        // A backend named in the plural ("HF transformers") once read "HF transformers's own numbers".
+        const string Use = """
+            using KernelGen;
+            namespace Models;
+            public static class Launch
+            {
+                public static HuggingFaceWindow Parameters() => new HuggingFaceWindow(Mistral.WindowLeft, true);
+            }
+            """;
+        var diagnostic = Assert.Single(await AnalyzeAsync(Use));
+        Assert.Equal(
+            "new HuggingFaceWindow(...) takes the numbers that HF transformers itself uses, but Mistral.WindowLeft is KernelGen's inclusive bound. Call Mistral.Window.ToHuggingFace() instead.",
+            diagnostic.GetMessage(System.Globalization.CultureInfo.InvariantCulture));
     }
 
     [Fact]

@@ -134,7 +134,7 @@ internal static class DiagnosticDescriptors
     public static readonly DiagnosticDescriptor RawBoundPassedToBackend = new(
         "KG0018",
         "Backend parameters built from another convention's raw bound",
-        "new {0}(...) takes {1}'s own numbers, but {2} is KernelGen's inclusive bound. Call {3} instead.",
+        "new {0}(...) takes the numbers that {1} itself uses, but {2} is KernelGen's inclusive bound. Call {3} instead.",
         WindowCategory, DiagnosticSeverity.Warning, isEnabledByDefault: true,
         description: "Backends count window bounds differently (cuDNN's left bound is KernelGen's plus one). Convert the window with the backend's To method, which does the arithmetic and refuses windows the backend cannot express.");
 }
