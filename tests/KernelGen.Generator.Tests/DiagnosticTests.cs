@@ -79,6 +79,13 @@ public sealed class DiagnosticTests
         """);
 
     [Fact]
+    public void KG0019_LeftBoundOmitted() => Expect("KG0019", """
+        [AttentionKernel(HeadDim = 64)]
+        [SlidingWindow(Right = 8, Inclusive = true)]
+        public static partial class Kernel;
+        """);
+
+    [Fact]
     public void KG0009_SlidingWindowWithoutKernel() => Expect("KG0009", """
         [SlidingWindow(Left = 4095, Right = 0, Inclusive = true)]
         public static partial class Kernel;

@@ -137,4 +137,11 @@ internal static class DiagnosticDescriptors
         "new {0}(...) takes the numbers that {1} itself uses, but {2} is KernelGen's inclusive bound. Call {3} instead.",
         WindowCategory, DiagnosticSeverity.Warning, isEnabledByDefault: true,
         description: "Backends count window bounds differently (cuDNN's left bound is KernelGen's plus one). Convert the window with the backend's To method, which does the arithmetic and refuses windows the backend cannot express.");
+
+    public static readonly DiagnosticDescriptor LeftBoundOmitted = new(
+        "KG0019",
+        "Sliding window without a left bound lets queries see every earlier key",
+        "[SlidingWindow] on '{0}' gives Right but no Left, and the kernel is not causal: every query sees all earlier keys. Add Left = N to bound it, or leave Right out too for no mask.",
+        WindowCategory, DiagnosticSeverity.Warning, isEnabledByDefault: true,
+        description: "An omitted bound is unbounded on that side. A right-only window on a non-causal kernel bounds the future and not the past, which is almost never what a sliding window means; the mirror of KG0008.");
 }

@@ -50,6 +50,10 @@ internal static class WindowReader
         {
             problems.Add(new(DiagnosticDescriptors.RightBoundOmitted, "Left", new object[] { className }));
         }
+        else if (window.Right is not null && left is null)
+        {
+            problems.Add(new(DiagnosticDescriptors.LeftBoundOmitted, "Right", new object[] { className }));
+        }
 
         var result = new AttentionWindow(left, right, alignment);
         return CheckRange(className, result, window, problems) ? result : null;
