@@ -110,6 +110,22 @@ public sealed class DiagnosticTests
         """);
 
     [Fact]
+    public void KG0010_NamedLikeTheWindowMember() => Expect("KG0010", """
+        [AttentionKernel(HeadDim = 64)]
+        public static partial class Window;
+        """);
+
+    /// <summary>A type nested in a generic type is not generic itself: one KG0011 on the container, no KG0010.</summary>
+    [Fact]
+    public void KG0011_NestedInAGenericType() => Expect("KG0011", """
+        public partial class Outer<T>
+        {
+            [AttentionKernel(HeadDim = 64)]
+            public static partial class Kernel;
+        }
+        """);
+
+    [Fact]
     public void KG0011_ContainingTypeNotPartial() => Expect("KG0011", """
         public class Outer
         {

@@ -78,7 +78,7 @@ internal static class DiagnosticDescriptors
     public static readonly DiagnosticDescriptor InvalidTarget = new(
         "KG0010",
         "[AttentionKernel] target must be a non-generic partial class",
-        "'{0}' cannot hold a generated kernel: it is {1}. Declare it as a non-generic 'partial class' (static or not).",
+        "'{0}' cannot hold a generated kernel: {1}",
         UsageCategory, DiagnosticSeverity.Error, isEnabledByDefault: true,
         description: "The generator adds members to the class through another partial declaration, and ILGPU kernels cannot live in generic types.");
 

@@ -93,11 +93,14 @@ internal static class KernelSpecParser
             return false; // The compiler already reports the missing name.
         }
 
-        var problem = type.TypeKind != TypeKind.Class ? $"a {KeywordOf(declaration)}, not a class"
-            : type.IsRecord ? "a record, not a plain class"
-            : type.IsGenericType ? "generic"
-            : !declaration.Modifiers.Any(SyntaxKind.PartialKeyword) ? "not declared 'partial'"
-            : GeneratedMemberNames.All.Contains(type.Name) ? $"named like one of the members KernelGen generates into it ('{type.Name}'); rename it"
+        // Each problem carries its own fix. Generic means the type's own parameters: a type nested in a generic type
+        // is KG0011's case, reported on the containing type.
+        const string DeclareAsClass = "Declare it as a non-generic 'partial class' (static or not).";
+        var problem = type.TypeKind != TypeKind.Class ? $"it is a {KeywordOf(declaration)}, not a class. {DeclareAsClass}"
+            : type.IsRecord ? $"it is a record, not a plain class. {DeclareAsClass}"
+            : type.TypeParameters.Length > 0 ? "it is generic, and ILGPU kernels cannot live in generic types. Remove its type parameters."
+            : !declaration.Modifiers.Any(SyntaxKind.PartialKeyword) ? "it is not declared 'partial'. Add 'partial' to its declaration."
+            : GeneratedMemberNames.All.Contains(type.Name) ? $"it is named like one of the members KernelGen generates into it ('{type.Name}'). Rename it."
             : null;
         if (problem is null)
         {
