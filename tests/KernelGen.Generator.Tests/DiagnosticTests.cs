@@ -274,6 +274,21 @@ public sealed class DiagnosticTests
         Assert.Contains(plain, d => d.Id == "KG0008" && !d.IsSuppressed);
     }
 
+    /// <summary>A misspelt convention is the compiler's error (CS0117); KernelGen reports nothing more about the window.</summary>
+    [Fact]
+    public void MistypedConventionAddsNoKernelGenDiagnostic()
+    {
+        var diagnostics = GeneratorRunner.AllDiagnostics("""
+            using KernelGen;
+            [AttentionKernel(HeadDim = 64)]
+            [SlidingWindow(Left = 128, Right = 0, Convention = Backend.FlashAttention)]
+            public static partial class Kernel;
+            """);
+        Assert.Contains(diagnostics, d => d.Id == "CS0117");
+        Snapshot.VerifyText(Snapshot.FormatDiagnostics(diagnostics.Where(d => d.Id.StartsWith("KG"))), ".txt");
+        Assert.DoesNotContain(diagnostics, d => d.Id.StartsWith("KG"));
+    }
+
     private static void Expect(string id, string body, [CallerMemberName] string method = "")
     {
         var diagnostics = GeneratorRunner.AllDiagnostics("using KernelGen;\n" + body);

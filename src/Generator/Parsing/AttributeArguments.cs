@@ -22,22 +22,18 @@ internal sealed class AttributeArguments
         _attribute.ApplicationSyntaxReference?.GetSyntax().GetLocation() ?? Location.None;
 
     /// <summary>The named argument's syntax, or the attribute when it was not written.</summary>
-    public Location LocationOf(string name)
-    {
-        if (_attribute.ApplicationSyntaxReference?.GetSyntax() is AttributeSyntax syntax && syntax.ArgumentList is { } arguments)
-        {
-            var argument = arguments.Arguments.FirstOrDefault(a => a.NameEquals?.Name.Identifier.ValueText == name);
-            if (argument is not null)
-            {
-                return argument.GetLocation();
-            }
-        }
+    public Location LocationOf(string name) => Written(name)?.GetLocation() ?? Location;
 
-        return Location;
-    }
+    /// <summary>
+    /// Whether the argument was written at all, valid or not; also when the compiler could not bind it (a misspelt
+    /// enum member, CS0117) and left it out of the attribute's arguments: the compiler reports those, KernelGen adds nothing.
+    /// </summary>
+    public bool IsGiven(string name) => _attribute.NamedArguments.Any(pair => pair.Key == name) || Written(name) is not null;
 
-    /// <summary>Whether the argument was written at all, valid or not.</summary>
-    public bool IsGiven(string name) => _attribute.NamedArguments.Any(pair => pair.Key == name);
+    private AttributeArgumentSyntax? Written(string name) =>
+        _attribute.ApplicationSyntaxReference?.GetSyntax() is AttributeSyntax { ArgumentList: { } arguments }
+            ? arguments.Arguments.FirstOrDefault(a => a.NameEquals?.Name.Identifier.ValueText == name)
+            : null;
 
     /// <summary>The values of an enum-array argument; empty when not given, null when not readable.</summary>
     public IReadOnlyList<T>? GetEnumArray<T>(string name)

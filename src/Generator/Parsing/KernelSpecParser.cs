@@ -232,7 +232,7 @@ internal static class KernelSpecParser
             var alignment = arguments.Get<WindowAlignment>("Alignment");
             var ok = CheckEnum(name, arguments, "Convention", convention, WindowConventions.IsDefined(convention.Value), diagnostics)
                 & CheckEnum(name, arguments, "Alignment", alignment, alignment.Value is WindowAlignment.BottomRight or WindowAlignment.TopLeft, diagnostics);
-            if (!ok || AnyInvalid(arguments, ("Left", left.IsValid), ("Right", right.IsValid), ("Inclusive", inclusive.IsValid)))
+            if (!ok || AnyInvalid(arguments, ("Left", left.IsValid), ("Right", right.IsValid), ("Inclusive", inclusive.IsValid), ("Convention", convention.IsValid), ("Alignment", alignment.IsValid)))
             {
                 return null;
             }
