@@ -22,6 +22,14 @@ public sealed class DiagnosticTests
         public static partial class Kernel;
         """);
 
+    /// <summary>A number no backend uses as its sentinel gets no "keep it under its Convention" advice.</summary>
+    [Fact]
+    public void KG0003_MinimumIntBound() => Expect("KG0003", """
+        [AttentionKernel(HeadDim = 64)]
+        [SlidingWindow(Left = int.MinValue, Right = 0, Inclusive = false)]
+        public static partial class Kernel;
+        """);
+
     [Fact]
     public void KG0003_NegativeBoundWithoutConvention() => Expect("KG0003", """
         [AttentionKernel(HeadDim = 64)]

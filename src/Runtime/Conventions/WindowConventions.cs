@@ -163,7 +163,9 @@ static class WindowConventions
 
         error = convention switch
         {
-            null => $"{side} = {number}: bounds are key counts of 0 or more. Omit {side} for an unbounded side, or keep {number} under the Convention it comes from (for example Convention = Backend.FlashAttention2 reads -1 as unbounded).",
+            // Suggest a convention only for a number that some backend reads as unbounded.
+            null when number == UnboundedSentinel(Backend.FlashAttention2) => $"{side} = {number}: bounds are key counts of 0 or more. Omit {side} for an unbounded side, or keep {number} under the Convention it comes from (for example Convention = Backend.FlashAttention2 reads -1 as unbounded).",
+            null => $"{side} = {number}: bounds are key counts of 0 or more, and no backend reads {number} as unbounded. Omit {side} for an unbounded side.",
             Backend.FlashAttention4 => $"{side} = {number}: FlashAttention 4 reads negative numbers as literal offsets that move the band off the diagonal, not as 'unbounded'; omit {side} for an unbounded side",
             Backend backend when sentinel is int s => $"{side} = {number}: {DisplayName(backend)} takes values of 0 or more, or {s} for unbounded",
             Backend backend => $"{side} = {number}: {DisplayName(backend)} takes values of 0 or more and has no 'unbounded' sentinel; omit {side} for an unbounded side",
