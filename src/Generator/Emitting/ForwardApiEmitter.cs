@@ -102,7 +102,7 @@ internal static class ForwardApiEmitter
                 global::System.ArgumentNullException.ThrowIfNull(stream);
                 var buffers = new global::KernelGen.AttentionLauncher.Buffers(q, k, v, {{sinksBuffer}}, output, default);
                 var (config, arguments) = global::KernelGen.AttentionLauncher.Prepare(
-                    buffers, shape, window, HeadDim, QueryTileSize, ThreadsPerGroup, hasSinks: {{Literal(spec.Sinks)}}, writesLogSumExp: false);
+                    stream.Accelerator, buffers, shape, window, HeadDim, QueryTileSize, ThreadsPerGroup, hasSinks: {{Literal(spec.Sinks)}}, writesLogSumExp: false);
                 CompiledRuntimeWindowKernels.Get(stream.Accelerator)(stream, config, q, k, v, {{sinksBuffer}}, output, default, arguments, default, new {{RuntimeWindow}}(window));
             }
 
@@ -110,7 +110,7 @@ internal static class ForwardApiEmitter
             {
                 global::System.ArgumentNullException.ThrowIfNull(stream);
                 var (config, arguments) = global::KernelGen.AttentionLauncher.Prepare(
-                    buffers, shape, Window, HeadDim, QueryTileSize, ThreadsPerGroup, hasSinks: {{Literal(spec.Sinks)}}, writesLogSumExp);
+                    stream.Accelerator, buffers, shape, Window, HeadDim, QueryTileSize, ThreadsPerGroup, hasSinks: {{Literal(spec.Sinks)}}, writesLogSumExp);
                 CompiledKernels.Get(stream.Accelerator)(stream, config, buffers.Query, buffers.Key, buffers.Value, buffers.SinkLogits, buffers.Output, buffers.LogSumExp, arguments, default, default);
             }
             """);

@@ -30,9 +30,19 @@ public static class AttentionLauncher
     /// query tile, head and batch) and the kernel's runtime arguments.
     /// </summary>
     public static (KernelConfig Config, AttentionKernelArguments Arguments) Prepare(
-        Buffers buffers, AttentionShape shape, AttentionWindow window, int headDim, int queryTileSize, int threadsPerGroup,
+        Accelerator accelerator, Buffers buffers, AttentionShape shape, AttentionWindow window, int headDim, int queryTileSize, int threadsPerGroup,
         bool hasSinks, bool writesLogSumExp)
     {
+        ArgumentNullException.ThrowIfNull(accelerator);
+        if (threadsPerGroup > accelerator.MaxNumThreadsPerGroup)
+        {
+            // ILGPU's own message ("Invalid group dimensions ... exceeds maximum") would not say what to do.
+            throw new NotSupportedException(
+                $"This kernel runs {threadsPerGroup} threads per group, but {accelerator.Name} allows at most {accelerator.MaxNumThreadsPerGroup}. " +
+                "For ILGPU's CPU accelerator, create it with KernelGenAccelerators.CreateCpu(context) (a CUDA-like CPU device, up to 1024 threads " +
+                "per group) or with CPUDeviceKind.Nvidia; to run on the CPU for real, call the spec's ForwardCpu instead.");
+        }
+
         AttentionInputs.Validate(buffers.Query.Length, buffers.Key.Length, buffers.Value.Length, buffers.SinkLogits.Length,
             buffers.Output.Length, buffers.LogSumExp.Length, shape, headDim, hasSinks, writesLogSumExp);
         var queryTiles = (shape.SeqQ + queryTileSize - 1) / queryTileSize;

@@ -24,13 +24,10 @@ public static class ReferenceAttention
         ReadOnlySpan<float> query, ReadOnlySpan<float> key, ReadOnlySpan<float> value, AttentionShape shape, int headDim,
         AttentionWindow window, Options options, ReadOnlySpan<float> sinkLogits = default)
     {
-        shape.Validate(headDim);
+        // The same checks and messages as the kernels' (the reference allocates its own output).
         var hasSinks = !sinkLogits.IsEmpty;
-        if (query.Length != shape.QueryElements(headDim) || key.Length != shape.KeyElements(headDim) || value.Length != shape.KeyElements(headDim)
-            || (hasSinks && sinkLogits.Length != shape.Heads))
-        {
-            throw new ArgumentException($"Buffer lengths do not match {shape} with head size {headDim}.");
-        }
+        AttentionInputs.Validate(query.Length, key.Length, value.Length, sinkLogits.Length, shape.QueryElements(headDim), 0,
+            shape, headDim, hasSinks, writesLogSumExp: false);
 
         var output = new double[query.Length];
         var logSumExp = new double[shape.LogSumExpElements];

@@ -135,7 +135,7 @@ static partial class CausalAttention
         global::System.ArgumentNullException.ThrowIfNull(stream);
         var buffers = new global::KernelGen.AttentionLauncher.Buffers(q, k, v, default, output, default);
         var (config, arguments) = global::KernelGen.AttentionLauncher.Prepare(
-            buffers, shape, window, HeadDim, QueryTileSize, ThreadsPerGroup, hasSinks: false, writesLogSumExp: false);
+            stream.Accelerator, buffers, shape, window, HeadDim, QueryTileSize, ThreadsPerGroup, hasSinks: false, writesLogSumExp: false);
         CompiledRuntimeWindowKernels.Get(stream.Accelerator)(stream, config, q, k, v, default, output, default, arguments, default, new global::KernelGen.RuntimeWindowBounds(window));
     }
 
@@ -143,7 +143,7 @@ static partial class CausalAttention
     {
         global::System.ArgumentNullException.ThrowIfNull(stream);
         var (config, arguments) = global::KernelGen.AttentionLauncher.Prepare(
-            buffers, shape, Window, HeadDim, QueryTileSize, ThreadsPerGroup, hasSinks: false, writesLogSumExp);
+            stream.Accelerator, buffers, shape, Window, HeadDim, QueryTileSize, ThreadsPerGroup, hasSinks: false, writesLogSumExp);
         CompiledKernels.Get(stream.Accelerator)(stream, config, buffers.Query, buffers.Key, buffers.Value, buffers.SinkLogits, buffers.Output, buffers.LogSumExp, arguments, default, default);
     }
 

@@ -145,7 +145,7 @@ static partial class Gemma2LocalAttention
         global::System.ArgumentNullException.ThrowIfNull(stream);
         var buffers = new global::KernelGen.AttentionLauncher.Buffers(q, k, v, sinkLogits, output, default);
         var (config, arguments) = global::KernelGen.AttentionLauncher.Prepare(
-            buffers, shape, window, HeadDim, QueryTileSize, ThreadsPerGroup, hasSinks: true, writesLogSumExp: false);
+            stream.Accelerator, buffers, shape, window, HeadDim, QueryTileSize, ThreadsPerGroup, hasSinks: true, writesLogSumExp: false);
         CompiledRuntimeWindowKernels.Get(stream.Accelerator)(stream, config, q, k, v, sinkLogits, output, default, arguments, default, new global::KernelGen.RuntimeWindowBounds(window));
     }
 
@@ -153,7 +153,7 @@ static partial class Gemma2LocalAttention
     {
         global::System.ArgumentNullException.ThrowIfNull(stream);
         var (config, arguments) = global::KernelGen.AttentionLauncher.Prepare(
-            buffers, shape, Window, HeadDim, QueryTileSize, ThreadsPerGroup, hasSinks: true, writesLogSumExp);
+            stream.Accelerator, buffers, shape, Window, HeadDim, QueryTileSize, ThreadsPerGroup, hasSinks: true, writesLogSumExp);
         CompiledKernels.Get(stream.Accelerator)(stream, config, buffers.Query, buffers.Key, buffers.Value, buffers.SinkLogits, buffers.Output, buffers.LogSumExp, arguments, default, default);
     }
 

@@ -3,6 +3,7 @@ using System.Linq;
 using System.Threading.Tasks;
 using ILGPU;
 using ILGPU.Runtime;
+using ILGPU.Runtime.CPU;
 using Xunit;
 
 namespace KernelGen.Runtime.Tests.Kernels;
@@ -46,6 +47,30 @@ public sealed class KernelBehaviourTests
 
         error = Assert.Throws<ArgumentException>(() => SoftCapWithSinks.Forward(Accelerator, new float[shape.QueryElements(48)], new float[shape.KeyElements(48)], new float[shape.KeyElements(48)], new float[3], new float[shape.QueryElements(48)], shape));
         Assert.Contains("sinkLogits has 3 elements but the shape needs 4 (one sink logit per head)", error.Message);
+    }
+
+    [Fact]
+    public void AnAcceleratorWithTooFewThreadsPerGroupIsRefusedWithTheFix()
+    {
+        // ILGPU's usual CPU accelerator allows 16 threads per group; the kernel with default tiles for head 64 runs 32.
+        using var context = Context.Create(builder => builder.CPU().EnableAlgorithms());
+        using var accelerator = context.CreateCPUAccelerator(0);
+        var shape = new AttentionShape(1, 4, 4, 1, 1);
+        var q = new float[shape.QueryElements(DefaultTiles64.HeadDim)];
+        var kv = new float[shape.KeyElements(DefaultTiles64.HeadDim)];
+        var error = Assert.Throws<NotSupportedException>(() => DefaultTiles64.Forward(accelerator, q, kv, kv, new float[q.Length], shape));
+        Assert.Contains("runs 32 threads per group", error.Message);
+        Assert.Contains("KernelGenAccelerators.CreateCpu(context)", error.Message);
+    }
+
+    [Fact]
+    public void TheReferenceNamesTheBufferAndBothLengths()
+    {
+        var shape = new AttentionShape(1, 3, 5, 2, 1);
+        var error = Assert.Throws<ArgumentException>(() => ReferenceAttention.Compute(
+            new float[shape.QueryElements(16)], new float[shape.KeyElements(16) - 1], new float[shape.KeyElements(16)], shape, 16, AttentionWindow.Unbounded, new(0.25)));
+        Assert.Equal("k", error.ParamName);
+        Assert.Contains($"k has {shape.KeyElements(16) - 1} elements but the shape needs {shape.KeyElements(16)}", error.Message);
     }
 
     [Fact]
