@@ -26,6 +26,22 @@ public readonly record struct AttentionShape(int Batch, int SeqQ, int SeqK, int 
     /// <summary>Elements of the log-sum-exp tensor, laid out <c>[batch, heads, seqQ]</c>.</summary>
     public long LogSumExpElements => (long)Batch * Heads * SeqQ;
 
+    /// <summary>
+    /// Where flat element <paramref name="index"/> of a query-shaped tensor (<c>q</c> or the output) sits, as
+    /// <c>(batch, query, head, dim)</c>: what a person reading an error wants rather than a flat offset.
+    /// </summary>
+    public (int Batch, int Query, int Head, int Dim) QueryPosition(long index, int headDim)
+    {
+        var dim = (int)(index % headDim);
+        var row = index / headDim;
+        var head = (int)(row % Heads);
+        var position = row / Heads;
+        return ((int)(position / SeqQ), (int)(position % SeqQ), head, dim);
+    }
+
+    /// <summary>The sizes, for example <c>batch 1, SeqQ 96, SeqK 96, heads 4 / 2 KV</c>.</summary>
+    public override string ToString() => $"batch {Batch}, SeqQ {SeqQ}, SeqK {SeqK}, heads {Heads} / {KvHeads} KV";
+
     /// <summary>Throws <see cref="ArgumentException"/> naming the first size that a kernel cannot run.</summary>
     public void Validate(int headDim)
     {
