@@ -65,7 +65,7 @@ internal static class CpuKernelEmitter
             public static void ForwardCpu({{BufferParameters.Declarations(buffers, BufferParameters.HostInput, BufferParameters.HostOutput)}}, {{Shape}} shape, {{Options}}? options = null) =>
                 global::KernelGen.CpuAttention.Forward(
                     default({{KernelEmitter.BakedConstants}}), default({{KernelEmitter.BakedWindow}}), Alignment,
-                    {{Arguments(spec, withLogSumExp)}}, shape, writesLogSumExp: {{Literal(withLogSumExp)}}, options);
+                    {{Arguments(spec, withLogSumExp)}}, shape, writesLogSumExp: {{CSharpLiteral.Of(withLogSumExp)}}, options);
             """);
     }
 
@@ -84,7 +84,7 @@ internal static class CpuKernelEmitter
             public static void ForwardCpuWithRuntimeWindow({{BufferParameters.Declarations(buffers, BufferParameters.HostInput, BufferParameters.HostOutput)}}, global::KernelGen.AttentionWindow window, {{Shape}} shape, {{Options}}? options = null) =>
                 global::KernelGen.CpuAttention.Forward(
                     default({{KernelEmitter.BakedConstants}}), new global::KernelGen.RuntimeWindowBounds(window), window.Alignment,
-                    {{Arguments(spec, withLogSumExp)}}, shape, writesLogSumExp: {{Literal(withLogSumExp)}}, options);
+                    {{Arguments(spec, withLogSumExp)}}, shape, writesLogSumExp: {{CSharpLiteral.Of(withLogSumExp)}}, options);
             """);
     }
 
@@ -125,6 +125,4 @@ internal static class CpuKernelEmitter
     // The runtime kernel takes every buffer; the ones a spec or overload does not have are empty.
     private static string Arguments(KernelSpec spec, bool withLogSumExp) =>
         $"q, k, v, {(spec.Sinks ? "sinkLogits" : "default")}, output, {(withLogSumExp ? "logSumExp" : "default")}";
-
-    private static string Literal(bool value) => value ? "true" : "false";
 }

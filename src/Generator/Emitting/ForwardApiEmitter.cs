@@ -79,14 +79,14 @@ internal static class ForwardApiEmitter
             {{documentation}}
             {{ShapeDoc}}
             public static void Forward({{Accelerator}} accelerator, {{spans}}, {{Shape}} shape) =>
-                global::KernelGen.AttentionLauncher.RunOnHost(accelerator, q, k, v, {{sinksBuffer}}, output, default, shape, HeadDim, {{Literal(spec.Sinks)}}, false, static (stream, buffers, size) => LaunchForward(stream, buffers, size, writesLogSumExp: false));
+                global::KernelGen.AttentionLauncher.RunOnHost(accelerator, q, k, v, {{sinksBuffer}}, output, default, shape, HeadDim, {{CSharpLiteral.Of(spec.Sinks)}}, false, static (stream, buffers, size) => LaunchForward(stream, buffers, size, writesLogSumExp: false));
 
             /// <summary>Runs attention on host memory and writes the log-sum-exp: copies to <paramref name="accelerator"/>, runs, waits, and copies the results back.</summary>
             /// <param name="accelerator">The accelerator to run on.</param>
             {{documentationWithLogSumExp}}
             {{ShapeDoc}}
             public static void Forward({{Accelerator}} accelerator, {{spansWithLogSumExp}}, {{Shape}} shape) =>
-                global::KernelGen.AttentionLauncher.RunOnHost(accelerator, q, k, v, {{sinksBuffer}}, output, logSumExp, shape, HeadDim, {{Literal(spec.Sinks)}}, true, static (stream, buffers, size) => LaunchForward(stream, buffers, size, writesLogSumExp: true));
+                global::KernelGen.AttentionLauncher.RunOnHost(accelerator, q, k, v, {{sinksBuffer}}, output, logSumExp, shape, HeadDim, {{CSharpLiteral.Of(spec.Sinks)}}, true, static (stream, buffers, size) => LaunchForward(stream, buffers, size, writesLogSumExp: true));
 
             /// <summary>
             /// Runs the same kernel body with <paramref name="window"/> passed at run time instead of this spec's window,
@@ -102,7 +102,7 @@ internal static class ForwardApiEmitter
                 global::System.ArgumentNullException.ThrowIfNull(stream);
                 var buffers = new global::KernelGen.AttentionLauncher.Buffers(q, k, v, {{sinksBuffer}}, output, default);
                 var (config, arguments) = global::KernelGen.AttentionLauncher.Prepare(
-                    stream.Accelerator, buffers, shape, window, HeadDim, QueryTileSize, ThreadsPerGroup, hasSinks: {{Literal(spec.Sinks)}}, writesLogSumExp: false);
+                    stream.Accelerator, buffers, shape, window, HeadDim, QueryTileSize, ThreadsPerGroup, hasSinks: {{CSharpLiteral.Of(spec.Sinks)}}, writesLogSumExp: false);
                 CompiledRuntimeWindowKernels.Get(stream.Accelerator)(stream, config, q, k, v, {{sinksBuffer}}, output, default, arguments, default, new {{RuntimeWindow}}(window));
             }
 
@@ -110,11 +110,9 @@ internal static class ForwardApiEmitter
             {
                 global::System.ArgumentNullException.ThrowIfNull(stream);
                 var (config, arguments) = global::KernelGen.AttentionLauncher.Prepare(
-                    stream.Accelerator, buffers, shape, Window, HeadDim, QueryTileSize, ThreadsPerGroup, hasSinks: {{Literal(spec.Sinks)}}, writesLogSumExp);
+                    stream.Accelerator, buffers, shape, Window, HeadDim, QueryTileSize, ThreadsPerGroup, hasSinks: {{CSharpLiteral.Of(spec.Sinks)}}, writesLogSumExp);
                 CompiledKernels.Get(stream.Accelerator)(stream, config, buffers.Query, buffers.Key, buffers.Value, buffers.SinkLogits, buffers.Output, buffers.LogSumExp, arguments, default, default);
             }
             """);
     }
-
-    private static string Literal(bool value) => value ? "true" : "false";
 }

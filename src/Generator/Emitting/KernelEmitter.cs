@@ -71,14 +71,14 @@ internal static class KernelEmitter
             public const int KeyTileSize = {tiles.KeyTileSize};
 
             /// <summary>The factor applied to <c>q·k</c>.</summary>
-            public const float SoftmaxScale = {Float(spec.SoftmaxScale)};
+            public const float SoftmaxScale = {CSharpLiteral.Of(spec.SoftmaxScale)};
             """);
         if (spec.LogitSoftCap > 0)
         {
             writer.WriteLine($"""
 
                 /// <summary>Scores become <c>LogitSoftCap * tanh(score / LogitSoftCap)</c> before masking.</summary>
-                public const float LogitSoftCap = {Float(spec.LogitSoftCap)};
+                public const float LogitSoftCap = {CSharpLiteral.Of(spec.LogitSoftCap)};
                 """);
         }
 
@@ -142,16 +142,14 @@ internal static class KernelEmitter
 
                 public float SoftmaxScale => {{spec.ClassName}}.SoftmaxScale;
 
-                public bool HasLogitSoftCap => {{Literal(spec.LogitSoftCap > 0)}};
+                public bool HasLogitSoftCap => {{CSharpLiteral.Of(spec.LogitSoftCap > 0)}};
 
                 public float LogitSoftCap => {{(spec.LogitSoftCap > 0 ? spec.ClassName + ".LogitSoftCap" : "0f")}};
 
-                public bool HasSinks => {{Literal(spec.Sinks)}};
+                public bool HasSinks => {{CSharpLiteral.Of(spec.Sinks)}};
             }
             """);
     }
-
-    private static string Literal(bool value) => value ? "true" : "false";
 
     private static void WriteTileElements(SourceWriter writer) => writer.WriteLine($$"""
         /// <summary>Element <paramref name="index"/> of the query tile starting at <paramref name="queryStart"/>, row-major; zero past the last query.</summary>
@@ -507,6 +505,4 @@ internal static class KernelEmitter
 
     /// <summary>Indents every line after the first by <paramref name="levels"/> levels, for text inserted into a raw string.</summary>
     private static string Indent(string text, int levels) => text.Replace("\n", "\n" + new string(' ', 4 * levels));
-
-    private static string Float(float value) => value.ToString("R", CultureInfo.InvariantCulture) + "f";
 }

@@ -17,7 +17,7 @@ internal static class WindowEmitter
             writer.WriteLine($"public const int HeadDim = {spec.HeadDim};");
             writer.WriteLine();
             writer.WriteLine("/// <summary>Whether the window limits the keys before the diagonal.</summary>");
-            writer.WriteLine($"public const bool HasLeftBound = {Literal(window.Left.HasValue)};");
+            writer.WriteLine($"public const bool HasLeftBound = {CSharpLiteral.Of(window.Left.HasValue)};");
             if (window.Left is int left)
             {
                 writer.WriteLine();
@@ -27,7 +27,7 @@ internal static class WindowEmitter
 
             writer.WriteLine();
             writer.WriteLine("/// <summary>Whether the window limits the keys after the diagonal.</summary>");
-            writer.WriteLine($"public const bool HasRightBound = {Literal(window.Right.HasValue)};");
+            writer.WriteLine($"public const bool HasRightBound = {CSharpLiteral.Of(window.Right.HasValue)};");
             if (window.Right is int right)
             {
                 writer.WriteLine();
@@ -66,6 +66,4 @@ internal static class WindowEmitter
     }
 
     private static string Bound(int? value, string constant) => value.HasValue ? constant : "null";
-
-    private static string Literal(bool value) => value ? "true" : "false";
 }

@@ -78,7 +78,7 @@ public sealed class HiddenKeyIsolationTests
         string kernel, SpecUnderTest spec, AttentionShape shape, int batch, int key, int queryTile, int keyTile, string tensor, float poison)
     {
         AssertSomeRowOfAVisitingTileHidesKey(spec.Window, shape, key, queryTile, keyTile);
-        Check(Kernel(kernel, spec), spec, shape, batch, key, tensor, poison);
+        Check(spec.On(kernel, _fixture.Accelerator), spec, shape, batch, key, tensor, poison);
     }
 
     /// <summary>
@@ -97,11 +97,9 @@ public sealed class HiddenKeyIsolationTests
         Assert.NotEqual(0, shape.SeqK % IsolationSymmetric3.KeyTileSize);
         for (var key = 0; key < IsolationSymmetric3.KeyTileSize - (shape.SeqK % IsolationSymmetric3.KeyTileSize); key++)
         {
-            Check(Kernel(kernel, Symmetric3), Symmetric3, shape, batch: 1, key, tensor, poison);
+            Check(Symmetric3.On(kernel, _fixture.Accelerator), Symmetric3, shape, batch: 1, key, tensor, poison);
         }
     }
-
-    private SpecUnderTest.Kernel Kernel(string kernel, SpecUnderTest spec) => kernel == "cpu" ? spec.OnCpu() : spec.On(_fixture.Accelerator);
 
     private void Check(SpecUnderTest.Kernel kernel, SpecUnderTest spec, AttentionShape shape, int batch, int key, string tensor, float poison)
     {

@@ -68,6 +68,9 @@ public sealed record SpecUnderTest(
     /// <summary>The ILGPU kernel on <paramref name="accelerator"/>.</summary>
     public Kernel On(Accelerator accelerator) => (q, k, v, s, o, l, shape) => Ilgpu(accelerator, q, k, v, s, o, l, shape);
 
+    /// <summary>The kernel a test names: <c>"cpu"</c> for the CPU kernel, <c>"ilgpu"</c> for the ILGPU kernel on <paramref name="accelerator"/>.</summary>
+    public Kernel On(string kernel, Accelerator accelerator) => kernel == "cpu" ? OnCpu() : On(accelerator);
+
     /// <summary>The CPU kernel with <paramref name="options"/>.</summary>
     public Kernel OnCpu(CpuAttentionOptions? options = null) => (q, k, v, s, o, l, shape) => Cpu(q, k, v, s, o, l, shape, options);
 

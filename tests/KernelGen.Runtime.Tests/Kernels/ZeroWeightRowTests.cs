@@ -15,8 +15,6 @@ public sealed class ZeroWeightRowTests
 
     public ZeroWeightRowTests(AcceleratorFixture fixture) => _fixture = fixture;
 
-    private SpecUnderTest.Kernel Kernel(string kernel, SpecUnderTest spec) => kernel == "cpu" ? spec.OnCpu() : spec.On(_fixture.Accelerator);
-
     [Theory]
     [InlineData("ilgpu")]
     [InlineData("cpu")]
@@ -32,7 +30,7 @@ public sealed class ZeroWeightRowTests
 
         var output = new float[inputs.Q.Length];
         var logSumExp = new float[shape.LogSumExpElements];
-        Kernel(kernel, spec)(inputs.Q, inputs.K, inputs.V, inputs.Sinks, output, logSumExp, shape);
+        spec.On(kernel, _fixture.Accelerator)(inputs.Q, inputs.K, inputs.V, inputs.Sinks, output, logSumExp, shape);
 
         Assert.All(output.Take(2 * spec.HeadDim), value => Assert.Equal(0f, value));
         Assert.Equal(new[] { float.NegativeInfinity, float.NegativeInfinity }, logSumExp.Take(2));
@@ -55,7 +53,7 @@ public sealed class ZeroWeightRowTests
 
         var output = new float[inputs.Q.Length];
         var logSumExp = new float[shape.LogSumExpElements];
-        Kernel(kernel, spec)(inputs.Q, inputs.K, inputs.V, inputs.Sinks, output, logSumExp, shape);
+        spec.On(kernel, _fixture.Accelerator)(inputs.Q, inputs.K, inputs.V, inputs.Sinks, output, logSumExp, shape);
 
         // Head 1's rows: zero output, log-sum-exp +inf, whether the row sees keys or not; head 0 matches the reference.
         var expected = ReferenceAttention.Compute(inputs.Q, inputs.K, inputs.V, shape, spec.HeadDim, spec.Window, spec.Options, inputs.Sinks);
