@@ -50,11 +50,57 @@ public static unsafe class CpuAttention
         AttentionInputs.Validate(q.Length, k.Length, v.Length, sinkLogits.Length, output.Length, logSumExp.Length,
             shape, constants.HeadDim, constants.HasSinks, writesLogSumExp);
         ValidateWindow(window, alignment);
+        var diagonalOffset = SequenceLayout.DiagonalOffsetFor(alignment, shape.SeqQ, shape.SeqK);
+        var sequences = new SequenceLayout[shape.Batch];
+        for (int batch = 0; batch < sequences.Length; batch++)
+        {
+            sequences[batch] = SequenceGeometry.DenseSequence(shape, constants.HeadDim, batch, diagonalOffset);
+        }
+
+        Run(constants, window, q, k, v, sinkLogits, output, logSumExp, SequenceGeometry.Dense(shape, constants.HeadDim, writesLogSumExp), sequences, options);
+    }
+
+    /// <summary>
+    /// Runs attention on host memory over sequences laid out as <paramref name="geometry"/> and
+    /// <paramref name="sequences"/> say: a packed variable-length batch (<see cref="PackedBatch"/>) or a KV cache, each
+    /// sequence with its own lengths and diagonal. Every sequence's rows are checked against the buffers first.
+    /// </summary>
+    /// <param name="constants">The spec's sizes and score steps.</param>
+    /// <param name="window">The window bounds.</param>
+    /// <param name="q">Queries, <c>[tokens, heads, HeadDim]</c>.</param>
+    /// <param name="k">Keys, laid out by <paramref name="geometry"/>'s strides.</param>
+    /// <param name="v">Values, laid out like <paramref name="k"/>.</param>
+    /// <param name="sinkLogits">One sink logit per head, or empty for kernels without sinks.</param>
+    /// <param name="output">Receives the output, shaped like <paramref name="q"/>.</param>
+    /// <param name="logSumExp">Receives the log-sum-exp, or empty when <paramref name="geometry"/> says it is not wanted.</param>
+    /// <param name="geometry">The strides every sequence shares.</param>
+    /// <param name="sequences">One layout per sequence.</param>
+    /// <param name="options">Threads to use; <see langword="null"/> for <see cref="CpuAttentionOptions.Default"/>.</param>
+    public static void ForwardSequences<TConstants, TWindow>(
+        TConstants constants, TWindow window,
+        ReadOnlySpan<float> q, ReadOnlySpan<float> k, ReadOnlySpan<float> v, ReadOnlySpan<float> sinkLogits,
+        Span<float> output, Span<float> logSumExp, SequenceGeometry geometry, ReadOnlySpan<SequenceLayout> sequences, CpuAttentionOptions? options)
+        where TConstants : struct, IKernelConstants
+        where TWindow : struct, IWindowBounds
+    {
+        AttentionInputs.ValidateHeadDim(constants.HeadDim);
+        ValidateWindow(window, WindowAlignment.BottomRight);
+        SequenceInputs.Validate(window, geometry, sequences, constants.HeadDim, q.Length, k.Length, v.Length, output.Length, logSumExp.Length,
+            sinkLogits.Length, constants.HasSinks);
+        Run(constants, window, q, k, v, sinkLogits, output, logSumExp, geometry, sequences.ToArray(), options);
+    }
+
+    private static void Run<TConstants, TWindow>(
+        TConstants constants, TWindow window,
+        ReadOnlySpan<float> q, ReadOnlySpan<float> k, ReadOnlySpan<float> v, ReadOnlySpan<float> sinkLogits,
+        Span<float> output, Span<float> logSumExp, SequenceGeometry geometry, SequenceLayout[] sequences, CpuAttentionOptions? options)
+        where TConstants : struct, IKernelConstants
+        where TWindow : struct, IWindowBounds
+    {
         options ??= CpuAttentionOptions.Default;
-        var diagonalOffset = alignment == WindowAlignment.BottomRight ? (long)shape.SeqK - shape.SeqQ : 0;
         fixed (float* query = q, key = k, value = v, sinks = sinkLogits, result = output, rowLogSumExp = logSumExp)
         {
-            var call = new QueryBlock.Call(query, key, value, sinks, result, writesLogSumExp ? rowLogSumExp : null, shape, diagonalOffset);
+            var call = new QueryBlock.Call(query, key, value, sinks, result, geometry.WritesLogSumExp != 0 ? rowLogSumExp : null, geometry, sequences);
             var job = new Job<TConstants, TWindow>(call, constants, window);
             var threads = (int)Math.Min(options.ThreadCount, call.BlockCount);
             if (threads <= 1)

@@ -30,7 +30,7 @@ internal static unsafe class QueryBlock
     /// </summary>
     public const int TargetRows = 16;
 
-    /// <summary>A call's buffers and sizes, and how it is cut into blocks.</summary>
+    /// <summary>A call's buffers and sequences, and how it is cut into blocks.</summary>
     public readonly struct Call
     {
         public readonly float* Query;
@@ -39,15 +39,15 @@ internal static unsafe class QueryBlock
         public readonly float* SinkLogits;
         public readonly float* Output;
         public readonly float* LogSumExp;
-        public readonly AttentionShape Shape;
-        public readonly long DiagonalOffset;
-        public readonly int HeadsPerKvHead;
+        public readonly SequenceGeometry Geometry;
+        public readonly SequenceLayout[] Sequences;
         public readonly int QueriesPerBlock;
-        public readonly int QueryBlocks;
         public readonly int PaddedRows;
-        public readonly long BlockCount;
 
-        public Call(float* query, float* key, float* value, float* sinkLogits, float* output, float* logSumExp, AttentionShape shape, long diagonalOffset)
+        // The blocks before each sequence (and, last, all of them): a block's sequence is found by binary search.
+        private readonly long[] _blockStarts;
+
+        public Call(float* query, float* key, float* value, float* sinkLogits, float* output, float* logSumExp, SequenceGeometry geometry, SequenceLayout[] sequences)
         {
             Query = query;
             Key = key;
@@ -55,17 +55,48 @@ internal static unsafe class QueryBlock
             SinkLogits = sinkLogits;
             Output = output;
             LogSumExp = logSumExp;
-            Shape = shape;
-            DiagonalOffset = diagonalOffset;
-            HeadsPerKvHead = shape.Heads / shape.KvHeads;
-            QueriesPerBlock = Math.Max(1, TargetRows / HeadsPerKvHead);
-            QueryBlocks = (shape.SeqQ + QueriesPerBlock - 1) / QueriesPerBlock;
-            PaddedRows = RoundUpToVector(QueriesPerBlock * HeadsPerKvHead);
-            BlockCount = (long)shape.Batch * shape.KvHeads * QueryBlocks;
+            Geometry = geometry;
+            Sequences = sequences;
+            QueriesPerBlock = Math.Max(1, TargetRows / geometry.HeadsPerKvHead);
+            PaddedRows = RoundUpToVector(QueriesPerBlock * geometry.HeadsPerKvHead);
+            _blockStarts = new long[sequences.Length + 1];
+            for (int sequence = 0; sequence < sequences.Length; sequence++)
+            {
+                _blockStarts[sequence + 1] = _blockStarts[sequence] + ((long)geometry.KvHeads * QueryBlocks(sequence));
+            }
         }
+
+        /// <summary>Blocks in the call.</summary>
+        public long BlockCount => _blockStarts[^1];
 
         /// <summary>Floats of scratch one thread needs.</summary>
         public int ScratchLength(int headDim) => BlockScratch.Length(headDim, PaddedRows);
+
+        /// <summary>Blocks of queries of <paramref name="sequence"/>, per key/value head.</summary>
+        public int QueryBlocks(int sequence) => (Sequences[sequence].QueryCount + QueriesPerBlock - 1) / QueriesPerBlock;
+
+        /// <summary>The sequence that <paramref name="block"/> belongs to: the last one whose blocks start at or before it.</summary>
+        public int SequenceOf(long block)
+        {
+            int low = 0, high = Sequences.Length - 1;
+            while (low < high)
+            {
+                int middle = (low + high + 1) / 2;
+                if (_blockStarts[middle] <= block)
+                {
+                    low = middle;
+                }
+                else
+                {
+                    high = middle - 1;
+                }
+            }
+
+            return low;
+        }
+
+        /// <summary>The first block of <paramref name="sequence"/>.</summary>
+        public long FirstBlock(int sequence) => _blockStarts[sequence];
     }
 
     /// <summary>Computes block <paramref name="block"/> of <paramref name="call"/>, using <paramref name="scratch"/> as working memory.</summary>
@@ -75,107 +106,83 @@ internal static unsafe class QueryBlock
         where TWindow : struct, IWindowBounds
     {
         int headDim = constants.HeadDim;
-        var shape = call.Shape;
+        var geometry = call.Geometry;
 
         // Consecutive blocks share a key/value head, so the threads walk the keys in order.
-        int queryBlock = (int)(block % call.QueryBlocks);
-        long headAndBatch = block / call.QueryBlocks;
-        int kvHead = (int)(headAndBatch % shape.KvHeads);
-        int batch = (int)(headAndBatch / shape.KvHeads);
+        int sequenceIndex = call.SequenceOf(block);
+        var sequence = call.Sequences[sequenceIndex];
+        int queryBlocks = call.QueryBlocks(sequenceIndex);
+        long blockInSequence = block - call.FirstBlock(sequenceIndex);
+        int queryBlock = (int)(blockInSequence % queryBlocks);
+        int kvHead = (int)(blockInSequence / queryBlocks);
         int queryStart = queryBlock * call.QueriesPerBlock;
-        int queryEnd = Math.Min(shape.SeqQ, queryStart + call.QueriesPerBlock);
-        int heads = call.HeadsPerKvHead;
+        int queryEnd = Math.Min(sequence.QueryCount, queryStart + call.QueriesPerBlock);
+        int heads = geometry.HeadsPerKvHead;
         int rows = (queryEnd - queryStart) * heads;
         int paddedRows = RoundUpToVector(rows);
         int rowQuads = (rows + 3) / 4 * 4;
         int firstHead = kvHead * heads;
+        int seqK = sequence.KeyCount;
 
         fixed (float* memory = scratch)
         {
             var work = new BlockScratch(memory, headDim, call.PaddedRows);
 
             // The rows of one query are its heads, adjacent in memory: the block's queries are one strided run.
-            float* queryRows = call.Query + ((((long)batch * shape.SeqQ) + queryStart) * shape.Heads + firstHead) * headDim;
-            PackQueries(queryRows, (long)shape.Heads * headDim, heads, rows, paddedRows, headDim, constants.SoftmaxScale, work.QueryT);
+            float* queryRows = call.Query + geometry.QueryRow(sequence, queryStart, firstHead);
+            PackQueries(queryRows, (long)geometry.Heads * headDim, heads, rows, paddedRows, headDim, constants.SoftmaxScale, work.QueryT);
             // Each row's visible keys, and the keys that every row of the block sees: inside those, even an edge
             // tile needs no mask.
-            int seenByAllFrom = 0, seenByAllTo = shape.SeqK;
+            int seenByAllFrom = 0, seenByAllTo = seqK;
             for (int row = 0; row < paddedRows; row++)
             {
-                var keys = row < rows
-                    ? WindowMask.VisibleKeys(window, queryStart + (row / heads), call.DiagonalOffset, shape.SeqK)
+                var visible = row < rows
+                    ? WindowMask.VisibleKeys(window, queryStart + (row / heads), sequence.DiagonalOffset, seqK)
                     : default;
-                work.RowStart[row] = keys.Start;
-                work.RowEnd[row] = keys.End;
+                work.RowStart[row] = visible.Start;
+                work.RowEnd[row] = visible.End;
                 work.RowMax[row] = float.NegativeInfinity;
                 work.RowSum[row] = 0f;
                 if (row < rows)
                 {
-                    seenByAllFrom = Math.Max(seenByAllFrom, keys.Start);
-                    seenByAllTo = Math.Min(seenByAllTo, keys.End);
+                    seenByAllFrom = Math.Max(seenByAllFrom, visible.Start);
+                    seenByAllTo = Math.Min(seenByAllTo, visible.End);
                 }
             }
 
             new Span<float>(work.Output, paddedRows * headDim).Clear();
 
-            long keyStride = (long)shape.KvHeads * headDim;
-            float* keyHead = call.Key + (((long)batch * shape.SeqK * shape.KvHeads) + kvHead) * headDim;
-            float* valueHead = call.Value + (((long)batch * shape.SeqK * shape.KvHeads) + kvHead) * headDim;
+            var keys = new KeyRows(call, geometry, sequence, kvHead);
             // With few rows (decode) the block is bound by memory, not arithmetic: each key row is a separate piece of
             // memory (all key/value heads of a position lie between), which the hardware prefetcher does not follow.
             bool fewRows = paddedRows <= Vector<float>.Count && Sse.IsSupported;
             var plan = KeyTilePlan.ForQueryTile(
-                queryStart, queryEnd, call.DiagonalOffset,
+                queryStart, queryEnd, sequence.DiagonalOffset,
                 window.HasLeftBound, window.Left, window.HasRightBound, window.Right,
-                shape.SeqK, KeyTileSize);
+                seqK, KeyTileSize);
             if (fewRows && plan.EndTile > plan.FirstTile)
             {
-                int firstEnd = Math.Min((plan.FirstTile + 1) * KeyTileSize, plan.EndKey);
-                Prefetch(keyHead + (plan.FirstKey * keyStride), valueHead + (plan.FirstKey * keyStride), firstEnd - plan.FirstKey, keyStride, headDim);
+                keys.Prefetch(plan.FirstKey, Math.Min((plan.FirstTile + 1) * KeyTileSize, plan.EndKey), headDim);
             }
 
+            var tiles = new TileState(work, paddedRows, rowQuads, headDim, seenByAllFrom, seenByAllTo);
             for (int tile = plan.FirstTile; tile < plan.EndTile; tile++)
             {
                 // Edge tiles are cut to the keys some row of the block sees: the rest of the tile is never read.
                 int keyStart = Math.Max(tile * KeyTileSize, plan.FirstKey);
                 int keyEnd = Math.Min((tile + 1) * KeyTileSize, plan.EndKey);
-                int keyCount = keyEnd - keyStart;
-                float* tileKeys = keyHead + (keyStart * keyStride);
-                float* tileValues = valueHead + (keyStart * keyStride);
                 bool masked = plan.NeedsMask(tile);
                 if (fewRows && tile + 1 < plan.EndTile)
                 {
-                    int nextEnd = Math.Min((tile + 2) * KeyTileSize, plan.EndKey);
-                    Prefetch(tileKeys + (keyCount * keyStride), tileValues + (keyCount * keyStride), nextEnd - keyEnd, keyStride, headDim);
+                    keys.Prefetch(keyEnd, Math.Min((tile + 2) * KeyTileSize, plan.EndKey), headDim);
                 }
 
-                // An edge tile: only the keys before and after those every row sees are masked, one by one.
-                int unmaskedFrom = masked ? Math.Clamp(seenByAllFrom, keyStart, keyEnd) - keyStart : 0;
-                int unmaskedTo = masked ? Math.Clamp(seenByAllTo, keyStart + unmaskedFrom, keyEnd) - keyStart : keyCount;
-
-                MicroKernels.Scores(work.QueryT, paddedRows, headDim, tileKeys, keyStride, keyCount, work.Scores);
-                if (constants.HasLogitSoftCap)
+                // In a ring, a tile that runs past the last slot continues at slot 0: each piece is a tile of its own.
+                for (int pieceStart = keyStart; pieceStart < keyEnd;)
                 {
-                    SoftCap(work.Scores, keyCount * paddedRows, constants.LogitSoftCap);
-                }
-
-                if (masked)
-                {
-                    MaskScores(work.Scores, paddedRows, keyStart, 0, unmaskedFrom, work.RowStart, work.RowEnd);
-                    MaskScores(work.Scores, paddedRows, keyStart, unmaskedTo, keyCount, work.RowStart, work.RowEnd);
-                }
-
-                OnlineSoftmax(work.Scores, paddedRows, keyCount, work.RowMax, work.RowSum, work.Correction);
-                if (masked)
-                {
-                    MicroKernels.Rescale(work.Output, rowQuads, headDim, work.Correction);
-                    MicroKernels.AccumulateMasked(work.Scores, paddedRows, rowQuads, headDim, tileValues, keyStride, keyStart, unmaskedFrom, work.RowStart, work.RowEnd, work.Output);
-                    MicroKernels.Accumulate(work.Scores + (unmaskedFrom * paddedRows), paddedRows, rowQuads, headDim, tileValues + (unmaskedFrom * keyStride), keyStride, unmaskedTo - unmaskedFrom, null, work.Output);
-                    MicroKernels.AccumulateMasked(work.Scores + (unmaskedTo * paddedRows), paddedRows, rowQuads, headDim, tileValues + (unmaskedTo * keyStride), keyStride, keyStart + unmaskedTo, keyCount - unmaskedTo, work.RowStart, work.RowEnd, work.Output);
-                }
-                else
-                {
-                    MicroKernels.Accumulate(work.Scores, paddedRows, rowQuads, headDim, tileValues, keyStride, keyCount, work.Correction, work.Output);
+                    int pieceEnd = keys.ContiguousEnd(pieceStart, keyEnd);
+                    AttendKeys(constants, tiles, pieceStart, pieceEnd, masked, keys.At(call.Key, pieceStart), keys.At(call.Value, pieceStart), keys.RowStride);
+                    pieceStart = pieceEnd;
                 }
             }
 
@@ -183,8 +190,8 @@ internal static unsafe class QueryBlock
             {
                 int query = queryStart + (row / heads);
                 int head = firstHead + (row % heads);
-                float* outputRow = call.Output + ((((long)batch * shape.SeqQ) + query) * shape.Heads + head) * headDim;
-                float* logSumExp = call.LogSumExp == null ? null : call.LogSumExp + ((((long)batch * shape.Heads) + head) * shape.SeqQ) + query;
+                float* outputRow = call.Output + geometry.QueryRow(sequence, query, head);
+                float* logSumExp = call.LogSumExp == null ? null : call.LogSumExp + geometry.LogSumExpIndex(sequence, head, query);
                 float sink = constants.HasSinks ? call.SinkLogits[head] : 0f;
                 bool seesKeys = work.RowStart[row] < work.RowEnd[row];
                 FinishRow(constants.HasSinks, sink, seesKeys, work.RowMax[row], work.RowSum[row], work.Output + ((long)row * headDim), headDim, outputRow, logSumExp);
@@ -192,17 +199,91 @@ internal static unsafe class QueryBlock
         }
     }
 
-    // Asks for the next tile's key and value rows ahead of use, a cache line at a time.
-    private static void Prefetch(float* keys, float* values, int keyCount, long stride, int headDim)
+    // What every tile of a block shares: the scratch, the block's row counts, and the keys every row sees.
+    private readonly struct TileState(BlockScratch work, int paddedRows, int rowQuads, int headDim, int seenByAllFrom, int seenByAllTo)
     {
-        const int FloatsPerLine = 16;
-        for (int key = 0; key < keyCount; key++)
+        public readonly BlockScratch Work = work;
+        public readonly int PaddedRows = paddedRows;
+        public readonly int RowQuads = rowQuads;
+        public readonly int HeadDim = headDim;
+        public readonly int SeenByAllFrom = seenByAllFrom;
+        public readonly int SeenByAllTo = seenByAllTo;
+    }
+
+    // One key/value head's rows of one sequence: key position p lies at its slot (p itself, or p modulo a ring's slots).
+    private readonly struct KeyRows(in Call call, SequenceGeometry geometry, in SequenceLayout sequence, int kvHead)
+    {
+        private readonly long _headStart = sequence.KeyStart + (kvHead * geometry.KeyHeadStride);
+        private readonly SequenceGeometry _geometry = geometry;
+        private readonly float* _key = call.Key;
+        private readonly float* _value = call.Value;
+
+        public long RowStride => _geometry.KeyRowStride;
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public float* At(float* buffer, int key) => buffer + _headStart + (_geometry.KeySlot(key) * _geometry.KeyRowStride);
+
+        // The end of the run of keys from key that lie in consecutive slots, at most end.
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public int ContiguousEnd(int key, int end) =>
+            _geometry.RingCapacity == 0 ? end : (int)Math.Min(end, key + _geometry.RingCapacity - _geometry.KeySlot(key));
+
+        // Asks for keys [from, to) ahead of use, a cache line at a time.
+        public void Prefetch(int from, int to, int headDim)
         {
-            for (int dim = 0; dim < headDim; dim += FloatsPerLine)
+            const int FloatsPerLine = 16;
+            for (int key = from; key < to; key++)
             {
-                Sse.Prefetch0(keys + (key * stride) + dim);
-                Sse.Prefetch0(values + (key * stride) + dim);
+                float* keyRow = At(_key, key);
+                float* valueRow = At(_value, key);
+                for (int dim = 0; dim < headDim; dim += FloatsPerLine)
+                {
+                    Sse.Prefetch0(keyRow + dim);
+                    Sse.Prefetch0(valueRow + dim);
+                }
             }
+        }
+    }
+
+    // Keys [keyStart, keyEnd), in consecutive rows from tileKeys and tileValues: scores, score steps, mask (edge tiles
+    // only), online softmax and P·V.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void AttendKeys<TConstants>(TConstants constants, in TileState tile, int keyStart, int keyEnd, bool masked, float* tileKeys, float* tileValues, long keyStride)
+        where TConstants : struct, IKernelConstants
+    {
+        var work = tile.Work;
+        int paddedRows = tile.PaddedRows;
+        int rowQuads = tile.RowQuads;
+        int headDim = tile.HeadDim;
+        int keyCount = keyEnd - keyStart;
+
+        // An edge tile: only the keys before and after those every row sees are masked, one by one.
+        int unmaskedFrom = masked ? Math.Clamp(tile.SeenByAllFrom, keyStart, keyEnd) - keyStart : 0;
+        int unmaskedTo = masked ? Math.Clamp(tile.SeenByAllTo, keyStart + unmaskedFrom, keyEnd) - keyStart : keyCount;
+
+        MicroKernels.Scores(work.QueryT, paddedRows, headDim, tileKeys, keyStride, keyCount, work.Scores);
+        if (constants.HasLogitSoftCap)
+        {
+            SoftCap(work.Scores, keyCount * paddedRows, constants.LogitSoftCap);
+        }
+
+        if (masked)
+        {
+            MaskScores(work.Scores, paddedRows, keyStart, 0, unmaskedFrom, work.RowStart, work.RowEnd);
+            MaskScores(work.Scores, paddedRows, keyStart, unmaskedTo, keyCount, work.RowStart, work.RowEnd);
+        }
+
+        OnlineSoftmax(work.Scores, paddedRows, keyCount, work.RowMax, work.RowSum, work.Correction);
+        if (masked)
+        {
+            MicroKernels.Rescale(work.Output, rowQuads, headDim, work.Correction);
+            MicroKernels.AccumulateMasked(work.Scores, paddedRows, rowQuads, headDim, tileValues, keyStride, keyStart, unmaskedFrom, work.RowStart, work.RowEnd, work.Output);
+            MicroKernels.Accumulate(work.Scores + (unmaskedFrom * paddedRows), paddedRows, rowQuads, headDim, tileValues + (unmaskedFrom * keyStride), keyStride, unmaskedTo - unmaskedFrom, null, work.Output);
+            MicroKernels.AccumulateMasked(work.Scores + (unmaskedTo * paddedRows), paddedRows, rowQuads, headDim, tileValues + (unmaskedTo * keyStride), keyStride, keyStart + unmaskedTo, keyCount - unmaskedTo, work.RowStart, work.RowEnd, work.Output);
+        }
+        else
+        {
+            MicroKernels.Accumulate(work.Scores, paddedRows, rowQuads, headDim, tileValues, keyStride, keyCount, work.Correction, work.Output);
         }
     }
 
