@@ -68,6 +68,10 @@ public sealed class AttentionKernelGenerator : IIncrementalGenerator
         output.AddSource($"{spec.HintNamePrefix}.Kernel.g.cs", KernelEmitter.Emit(spec));
         output.AddSource($"{spec.HintNamePrefix}.Cpu.g.cs", CpuKernelEmitter.Emit(spec));
         output.AddSource($"{spec.HintNamePrefix}.Backends.g.cs", BackendEmitter.Emit(spec));
+        if (spec.Cache is { } cache)
+        {
+            output.AddSource($"{spec.HintNamePrefix}.Cache.g.cs", CacheEmitter.Emit(spec, cache));
+        }
     }
 
     private static void Report(SourceProductionContext output, ImmutableEquatableArray<Diagnostic> diagnostics)

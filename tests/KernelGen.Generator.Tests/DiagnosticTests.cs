@@ -94,6 +94,53 @@ public sealed class DiagnosticTests
         """);
 
     [Fact]
+    public void KG0030_CacheWithRightBound() => Expect("KG0030", """
+        [AttentionKernel(HeadDim = 64)]
+        [SlidingWindow(Left = 128, Right = 128, Inclusive = true)]
+        [KvCache(MaxChunk = 16)]
+        public static partial class Kernel;
+        """);
+
+    [Fact]
+    public void KG0030_CacheWithTopLeftWindow() => Expect("KG0030", """
+        [AttentionKernel(HeadDim = 64)]
+        [SlidingWindow(Left = 128, Right = 0, Inclusive = true, Alignment = WindowAlignment.TopLeft)]
+        [KvCache(MaxChunk = 16)]
+        public static partial class Kernel;
+        """);
+
+    /// <summary>The issue's example: 4606 pinned where Left + MaxChunk = 4095 + 512 = 4607.</summary>
+    [Fact]
+    public void KG0031_PinnedCapacityOneKeyShort() => Expect("KG0031", """
+        [AttentionKernel(HeadDim = 128)]
+        [SlidingWindow(Left = 4095, Right = 0, Inclusive = true)]
+        [KvCache(MaxChunk = 512, Capacity = 4606)]
+        public static partial class Kernel;
+        """);
+
+    [Fact]
+    public void KG0031_PinnedCapacityOnAGrowingCache() => Expect("KG0031", """
+        [AttentionKernel(HeadDim = 64, Causal = true)]
+        [KvCache(MaxChunk = 1, Capacity = 8192)]
+        public static partial class Kernel;
+        """);
+
+    [Fact]
+    public void KG0032_PinnedCapacityLargerThanNeeded() => Expect("KG0032", """
+        [AttentionKernel(HeadDim = 128)]
+        [SlidingWindow(Left = 4095, Right = 0, Inclusive = true)]
+        [KvCache(MaxChunk = 512, Capacity = 5120)]
+        public static partial class Kernel;
+        """);
+
+    [Fact]
+    public void KG0015_CacheWithoutMaxChunk() => Expect("KG0015", """
+        [AttentionKernel(HeadDim = 64, Causal = true)]
+        [KvCache]
+        public static partial class Kernel;
+        """);
+
+    [Fact]
     public void KG0009_SlidingWindowWithoutKernel() => Expect("KG0009", """
         [SlidingWindow(Left = 4095, Right = 0, Inclusive = true)]
         public static partial class Kernel;

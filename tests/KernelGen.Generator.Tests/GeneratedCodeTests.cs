@@ -14,6 +14,7 @@ public sealed class GeneratedCodeTests
         namespace Models;
         [AttentionKernel(HeadDim = 128)]
         [SlidingWindow(Left = 4095, Right = 0, Inclusive = true)]
+        [KvCache(MaxChunk = 512)]
         public static partial class MistralAttention;
         """);
 
@@ -22,6 +23,7 @@ public sealed class GeneratedCodeTests
         using KernelGen;
         namespace Models;
         [AttentionKernel(HeadDim = 64, Causal = true)]
+        [KvCache(MaxChunk = 1)]
         public static partial class CausalAttention;
         """);
 

@@ -11,6 +11,7 @@ internal static class DiagnosticDescriptors
     private const string WindowCategory = "KernelGen.Window";
     private const string UsageCategory = "KernelGen.Usage";
     private const string KernelCategory = "KernelGen.Kernel";
+    private const string CacheCategory = "KernelGen.Cache";
 
     public static readonly DiagnosticDescriptor AmbiguousBounds = new(
         "KG0001",
@@ -144,4 +145,25 @@ internal static class DiagnosticDescriptors
         "[SlidingWindow] on '{0}' gives Right but no Left, and the kernel is not causal: every query sees all earlier keys. Add Left = N to bound it, or leave Right out too for no mask.",
         WindowCategory, DiagnosticSeverity.Warning, isEnabledByDefault: true,
         description: "An omitted bound is unbounded on that side. A right-only window on a non-causal kernel bounds the future and not the past, which is almost never what a sliding window means; the mirror of KG0008.");
+
+    public static readonly DiagnosticDescriptor CacheCannotServeWindow = new(
+        "KG0030",
+        "A KV cache cannot serve the window",
+        "[KvCache] on '{0}' cannot serve its window {1} because {2}. Remove [KvCache] and attend over whole sequences with Forward or ForwardCpu, or change the window.",
+        CacheCategory, DiagnosticSeverity.Error, isEnabledByDefault: true,
+        description: "A KV cache is filled as tokens arrive and attends the new queries at once: their window must follow their absolute positions (bottom-right) and reach no key after their own (Right <= 0).");
+
+    public static readonly DiagnosticDescriptor CacheCapacityTooSmall = new(
+        "KG0031",
+        "Pinned KV cache capacity does not fit the window",
+        "[KvCache(Capacity = {0})] on '{1}' is wrong for its window {2}: {3}",
+        CacheCategory, DiagnosticSeverity.Error, isEnabledByDefault: true,
+        description: "A ring that holds fewer keys than Left + MaxChunk overwrites keys that a new query still sees: the first query of an append of MaxChunk tokens at position p sees back to p - Left, and the keys up to p + MaxChunk - 1 were just written. KernelGen derives the capacity; a pinned one must match it.");
+
+    public static readonly DiagnosticDescriptor CacheCapacityLarger = new(
+        "KG0032",
+        "Pinned KV cache capacity is larger than the window needs",
+        "[KvCache(Capacity = {0})] on '{1}' is {2} key(s) more than its window {3} needs ({4}): no query ever sees the extra slots, which waste {5} bytes per batch row and key/value head (keys and values, fp32). Pin Capacity = {6} or leave it out.",
+        CacheCategory, DiagnosticSeverity.Info, isEnabledByDefault: true,
+        description: "The ring needs exactly Left + MaxChunk keys; every key beyond holds a key no query can see. The cache is made as large as pinned, which is safe but wasteful.");
 }

@@ -9,4 +9,7 @@ internal static class CSharpLiteral
 
     /// <summary>A float that reads back to exactly <paramref name="value"/>.</summary>
     public static string Of(float value) => value.ToString("R", CultureInfo.InvariantCulture) + "f";
+
+    /// <summary>A regular string literal: quotes and backslashes escaped (the texts emitted are single-line).</summary>
+    public static string Of(string value) => "\"" + value.Replace("\\", "\\\\").Replace("\"", "\\\"") + "\"";
 }

@@ -34,6 +34,10 @@ internal static class CpuKernelEmitter
             WriteDeviceForward(writer, spec, withLogSumExp: false);
             writer.WriteLine();
             WriteDeviceForward(writer, spec, withLogSumExp: true);
+            writer.WriteLine();
+            WriteVarlenForward(writer, spec, withLogSumExp: false);
+            writer.WriteLine();
+            WriteVarlenForward(writer, spec, withLogSumExp: true);
         }
 
         return writer.ToString();
@@ -112,6 +116,32 @@ internal static class CpuKernelEmitter
                 {
                     ForwardCpu({{arguments}}, shape, device.CpuOptions);
                 }
+            }
+            """);
+    }
+
+    private static void WriteVarlenForward(SourceWriter writer, KernelSpec spec, bool withLogSumExp)
+    {
+        var buffers = KernelBuffers.For(spec, withLogSumExp, packed: true);
+        writer.WriteLine($$"""
+            /// <summary>
+            /// Runs attention on the CPU over a packed batch of sequences of different lengths (FlashAttention's varlen
+            /// layout){{(withLogSumExp ? ", writing the log-sum-exp" : string.Empty)}}: the window applies inside each sequence, with its own
+            /// {{(spec.Window.Alignment == WindowAlignment.BottomRight ? "bottom-right" : "top-left")}} diagonal. Returns when done; thread-safe.
+            /// </summary>
+            {{BufferParameters.Documentation(buffers)}}
+            /// <param name="cuSeqLensQ">Cumulative query lengths, <c>batch + 1</c> entries from 0 to totalQ.</param>
+            /// <param name="cuSeqLensK">Cumulative key lengths, <c>batch + 1</c> entries from 0 to totalK.</param>
+            /// <param name="heads">Query heads.</param>
+            /// <param name="kvHeads">Key/value heads; <paramref name="heads"/> must be a multiple of it.</param>
+            /// <param name="options">How many threads to use; <see langword="null"/> for all cores. The output is bit-identical whatever the thread count.</param>
+            /// <exception cref="global::System.ArgumentException">The offsets do not start at 0, decrease, or do not end at the buffers' tokens (the message names the first bad entry), or a buffer length does not match.</exception>
+            public static void ForwardCpuVarlen({{BufferParameters.Declarations(buffers, BufferParameters.HostInput, BufferParameters.HostOutput)}}, global::System.ReadOnlySpan<int> cuSeqLensQ, global::System.ReadOnlySpan<int> cuSeqLensK, int heads, int kvHeads, {{Options}}? options = null)
+            {
+                var (geometry, sequences) = global::KernelGen.PackedBatch.Describe(cuSeqLensQ, cuSeqLensK, q.Length, k.Length, heads, kvHeads, HeadDim, Alignment, writesLogSumExp: {{CSharpLiteral.Of(withLogSumExp)}});
+                global::KernelGen.CpuAttention.ForwardSequences(
+                    default({{KernelEmitter.BakedConstants}}), default({{KernelEmitter.BakedWindow}}),
+                    {{Arguments(spec, withLogSumExp)}}, geometry, sequences, options);
             }
             """);
     }

@@ -22,10 +22,18 @@ internal static class KernelBuffers
     public static readonly KernelBuffer Output = new("output", true, "Receives the attention output, shaped like <paramref name=\"q\"/>.");
     public static readonly KernelBuffer LogSumExp = new("logSumExp", true, "Receives the natural-log log-sum-exp of each row, <c>[batch, heads, seqQ]</c>; -inf for a row that sees no key.");
 
-    /// <summary>The buffers of <paramref name="spec"/>'s calls, with or without the log-sum-exp.</summary>
-    public static IReadOnlyList<KernelBuffer> For(KernelSpec spec, bool withLogSumExp)
+    // FlashAttention's varlen layout: the sequences' tokens one after another, cut by cumulative offsets.
+    public static readonly KernelBuffer PackedQuery = new("q", false, "Queries, <c>[totalQ, heads, HeadDim]</c>: sequence b's are tokens <c>[cuSeqLensQ[b], cuSeqLensQ[b + 1])</c>.");
+    public static readonly KernelBuffer PackedKey = new("k", false, "Keys, <c>[totalK, kvHeads, HeadDim]</c>: sequence b's are tokens <c>[cuSeqLensK[b], cuSeqLensK[b + 1])</c>.");
+    public static readonly KernelBuffer PackedValue = new("v", false, "Values, laid out like <paramref name=\"k\"/>.");
+    public static readonly KernelBuffer PackedLogSumExp = new("logSumExp", true, "Receives the natural-log log-sum-exp of each row, <c>[heads, totalQ]</c>; -inf for a row that sees no key.");
+
+    /// <summary>The buffers of <paramref name="spec"/>'s calls, with or without the log-sum-exp, dense or packed (varlen).</summary>
+    public static IReadOnlyList<KernelBuffer> For(KernelSpec spec, bool withLogSumExp, bool packed = false)
     {
-        var buffers = new List<KernelBuffer> { Query, Key, Value };
+        var buffers = packed
+            ? new List<KernelBuffer> { PackedQuery, PackedKey, PackedValue }
+            : new List<KernelBuffer> { Query, Key, Value };
         if (spec.Sinks)
         {
             buffers.Add(SinkLogits);
@@ -34,7 +42,7 @@ internal static class KernelBuffers
         buffers.Add(Output);
         if (withLogSumExp)
         {
-            buffers.Add(LogSumExp);
+            buffers.Add(packed ? PackedLogSumExp : LogSumExp);
         }
 
         return buffers;

@@ -65,7 +65,14 @@ internal static class KernelSpecParser
             PinReader.Check(name, attributes, checkedWindow, targets!, kernel.LocationOf("Targets"), diagnostics);
         }
 
-        if (!targetOk || containers is null || tiles is null || window is null || !numbersOk
+        KvCacheSpec? cache = null;
+        var cacheOk = true;
+        if (window is AttentionWindow cachedWindow && tiles is not null)
+        {
+            cache = KvCacheReader.Read(name, attributes, cachedWindow, tiles.HeadDim, diagnostics, out cacheOk);
+        }
+
+        if (!targetOk || containers is null || tiles is null || window is null || !numbersOk || !cacheOk
             || (kernel.IsGiven("Causal") && !causal.IsValid) || (kernel.IsGiven("Sinks") && !sinks.IsValid))
         {
             return null;
@@ -83,7 +90,8 @@ internal static class KernelSpecParser
             writtenAs ?? (causal.Value ? "[AttentionKernel(Causal = true)]" : "no [SlidingWindow], not causal"),
             (float)(scale ?? 1.0 / Math.Sqrt(tiles.HeadDim)),
             (float)(softCap ?? 0),
-            sinks.Value);
+            sinks.Value,
+            cache);
     }
 
     private static bool CheckTarget(INamedTypeSymbol type, TypeDeclarationSyntax declaration, List<Diagnostic> diagnostics)

@@ -132,4 +132,51 @@ static partial class MistralAttention
             ForwardCpu(q, k, v, output, logSumExp, shape, device.CpuOptions);
         }
     }
+
+    /// <summary>
+    /// Runs attention on the CPU over a packed batch of sequences of different lengths (FlashAttention's varlen
+    /// layout): the window applies inside each sequence, with its own
+    /// bottom-right diagonal. Returns when done; thread-safe.
+    /// </summary>
+    /// <param name="q">Queries, <c>[totalQ, heads, HeadDim]</c>: sequence b's are tokens <c>[cuSeqLensQ[b], cuSeqLensQ[b + 1])</c>.</param>
+    /// <param name="k">Keys, <c>[totalK, kvHeads, HeadDim]</c>: sequence b's are tokens <c>[cuSeqLensK[b], cuSeqLensK[b + 1])</c>.</param>
+    /// <param name="v">Values, laid out like <paramref name="k"/>.</param>
+    /// <param name="output">Receives the attention output, shaped like <paramref name="q"/>.</param>
+    /// <param name="cuSeqLensQ">Cumulative query lengths, <c>batch + 1</c> entries from 0 to totalQ.</param>
+    /// <param name="cuSeqLensK">Cumulative key lengths, <c>batch + 1</c> entries from 0 to totalK.</param>
+    /// <param name="heads">Query heads.</param>
+    /// <param name="kvHeads">Key/value heads; <paramref name="heads"/> must be a multiple of it.</param>
+    /// <param name="options">How many threads to use; <see langword="null"/> for all cores. The output is bit-identical whatever the thread count.</param>
+    /// <exception cref="global::System.ArgumentException">The offsets do not start at 0, decrease, or do not end at the buffers' tokens (the message names the first bad entry), or a buffer length does not match.</exception>
+    public static void ForwardCpuVarlen(global::System.ReadOnlySpan<float> q, global::System.ReadOnlySpan<float> k, global::System.ReadOnlySpan<float> v, global::System.Span<float> output, global::System.ReadOnlySpan<int> cuSeqLensQ, global::System.ReadOnlySpan<int> cuSeqLensK, int heads, int kvHeads, global::KernelGen.CpuAttentionOptions? options = null)
+    {
+        var (geometry, sequences) = global::KernelGen.PackedBatch.Describe(cuSeqLensQ, cuSeqLensK, q.Length, k.Length, heads, kvHeads, HeadDim, Alignment, writesLogSumExp: false);
+        global::KernelGen.CpuAttention.ForwardSequences(
+            default(BakedConstants), default(BakedWindow),
+            q, k, v, default, output, default, geometry, sequences, options);
+    }
+
+    /// <summary>
+    /// Runs attention on the CPU over a packed batch of sequences of different lengths (FlashAttention's varlen
+    /// layout), writing the log-sum-exp: the window applies inside each sequence, with its own
+    /// bottom-right diagonal. Returns when done; thread-safe.
+    /// </summary>
+    /// <param name="q">Queries, <c>[totalQ, heads, HeadDim]</c>: sequence b's are tokens <c>[cuSeqLensQ[b], cuSeqLensQ[b + 1])</c>.</param>
+    /// <param name="k">Keys, <c>[totalK, kvHeads, HeadDim]</c>: sequence b's are tokens <c>[cuSeqLensK[b], cuSeqLensK[b + 1])</c>.</param>
+    /// <param name="v">Values, laid out like <paramref name="k"/>.</param>
+    /// <param name="output">Receives the attention output, shaped like <paramref name="q"/>.</param>
+    /// <param name="logSumExp">Receives the natural-log log-sum-exp of each row, <c>[heads, totalQ]</c>; -inf for a row that sees no key.</param>
+    /// <param name="cuSeqLensQ">Cumulative query lengths, <c>batch + 1</c> entries from 0 to totalQ.</param>
+    /// <param name="cuSeqLensK">Cumulative key lengths, <c>batch + 1</c> entries from 0 to totalK.</param>
+    /// <param name="heads">Query heads.</param>
+    /// <param name="kvHeads">Key/value heads; <paramref name="heads"/> must be a multiple of it.</param>
+    /// <param name="options">How many threads to use; <see langword="null"/> for all cores. The output is bit-identical whatever the thread count.</param>
+    /// <exception cref="global::System.ArgumentException">The offsets do not start at 0, decrease, or do not end at the buffers' tokens (the message names the first bad entry), or a buffer length does not match.</exception>
+    public static void ForwardCpuVarlen(global::System.ReadOnlySpan<float> q, global::System.ReadOnlySpan<float> k, global::System.ReadOnlySpan<float> v, global::System.Span<float> output, global::System.Span<float> logSumExp, global::System.ReadOnlySpan<int> cuSeqLensQ, global::System.ReadOnlySpan<int> cuSeqLensK, int heads, int kvHeads, global::KernelGen.CpuAttentionOptions? options = null)
+    {
+        var (geometry, sequences) = global::KernelGen.PackedBatch.Describe(cuSeqLensQ, cuSeqLensK, q.Length, k.Length, heads, kvHeads, HeadDim, Alignment, writesLogSumExp: true);
+        global::KernelGen.CpuAttention.ForwardSequences(
+            default(BakedConstants), default(BakedWindow),
+            q, k, v, default, output, logSumExp, geometry, sequences, options);
+    }
 }

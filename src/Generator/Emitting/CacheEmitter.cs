@@ -1,0 +1,104 @@
+using System.Collections.Generic;
+using System.Linq;
+using KernelGen.Generator.Model;
+
+namespace KernelGen.Generator.Emitting;
+
+/// <summary>
+/// Emits a <c>[KvCache]</c> spec's cache: its capacity and rule as constants, a drawing of what the ring holds, and
+/// <c>CreateCache</c>. The cache itself is the runtime's <c>KeyValueCache</c>, attended by the spec's kernels.
+/// </summary>
+internal static class CacheEmitter
+{
+    private const string Options = "global::KernelGen.CpuAttentionOptions";
+
+    public static string Emit(KernelSpec spec, KvCacheSpec cache)
+    {
+        var writer = new SourceWriter();
+        using (TypeShell.Open(writer, spec, System.Array.Empty<string>()))
+        {
+            writer.WriteLine("/// <summary>The most tokens one append adds to a batch row of this spec's KV cache.</summary>");
+            writer.WriteLine($"public const int CacheMaxChunk = {cache.MaxChunk};");
+            writer.WriteLine();
+            if (cache.Capacity is int capacity)
+            {
+                writer.WriteLine($"/// <summary>Keys the KV cache holds per batch row and key/value head: {XmlDoc.Escape(cache.Rule)}.</summary>");
+                writer.WriteLine($"public const int CacheCapacity = {capacity};");
+                writer.WriteLine();
+            }
+
+            writer.WriteLine("/// <summary>How the cache's size follows from the window.</summary>");
+            writer.WriteLine($"public const string CacheCapacityRule = {CSharpLiteral.Of(cache.Rule)};");
+            writer.WriteLine();
+            foreach (var line in Documentation(spec, cache))
+            {
+                writer.WriteLine(line.Length == 0 ? "///" : "/// " + line);
+            }
+
+            writer.WriteLine("/// <param name=\"batch\">Batch rows, each with its own length.</param>");
+            writer.WriteLine("/// <param name=\"heads\">Query heads of the queries that attend.</param>");
+            writer.WriteLine("/// <param name=\"kvHeads\">Key/value heads; <paramref name=\"heads\"/> must be a multiple of it.</param>");
+            writer.WriteLine("/// <param name=\"options\">Threads for the CPU kernel; <see langword=\"null\"/> for all cores.</param>");
+            writer.WriteLine($"public static global::KernelGen.KeyValueCache CreateCache(int batch, int heads, int kvHeads, {Options}? options = null) =>");
+            writer.WriteLine($"    new global::KernelGen.HostKeyValueCache<{KernelEmitter.BakedConstants}, {KernelEmitter.BakedWindow}>(default, Window, CacheMaxChunk, {(cache.Capacity.HasValue ? "CacheCapacity" : "null")}, batch, heads, kvHeads, options);");
+        }
+
+        return writer.ToString();
+    }
+
+    private static IEnumerable<string> Documentation(KernelSpec spec, KvCacheSpec cache)
+    {
+        yield return "<summary>";
+        yield return "Creates an empty KV cache in host memory for this spec, attended by the CPU kernel: append each chunk's keys and";
+        yield return "values, then attend its queries (<c>KeyValueCache.Forward</c> does both). Each batch row keeps its own length.";
+        yield return "</summary>";
+        yield return "<remarks>";
+        yield return $"<para>{XmlDoc.Escape(char.ToUpperInvariant(cache.Rule[0]) + cache.Rule.Substring(1))}.</para>";
+        yield return "<code>";
+        foreach (var line in Picture(spec.Window, cache))
+        {
+            yield return XmlDoc.Escape(line);
+        }
+
+        yield return "</code>";
+        yield return "</remarks>";
+    }
+
+    /// <summary>What one row's cache holds after an append of <c>n</c> tokens at position <c>p</c>.</summary>
+    private static IEnumerable<string> Picture(AttentionWindow window, KvCacheSpec cache)
+    {
+        yield return $"An append of n <= {cache.MaxChunk} tokens at position p; keys are written before the queries attend:";
+        yield return string.Empty;
+        if (window.Left is not int left || cache.Capacity is not int capacity)
+        {
+            const string Earlier = "0 .. p - 1";
+        const string Appended = "p .. p + n - 1";
+        yield return $"  keys  {Earlier} | {Appended}";
+        yield return $"        {Brace(Earlier.Length, "all")}   {Brace(Appended.Length, "n new")}";
+        yield return "        ^ query p sees back to key 0";
+        yield return $"        {new string(' ', Earlier.Length + 3)}^ queries p .. p + n - 1 attend now";
+        yield return string.Empty;
+            yield return "The window has no left bound, so the cache keeps every key: its memory grows with the sequence";
+            yield return "(it doubles its room when a row outgrows it).";
+            yield break;
+        }
+
+        var held = $"p - {left} .. p - 1";
+        const string New = "p .. p + n - 1";
+        yield return $"  keys  {held} | {New}";
+        yield return $"        {Brace(held.Length, $"Left = {left}")}   {Brace(New.Length, "n new")}";
+        yield return $"        ^ query p sees back to key p - {left}";
+        yield return $"        {new string(' ', held.Length + 3)}^ queries p .. p + n - 1 attend now";
+        yield return string.Empty;
+        yield return $"Held: the last {capacity} positions ({(capacity > left + cache.MaxChunk ? $"as pinned; Left + MaxChunk = {left + cache.MaxChunk} would do" : "Left + MaxChunk")}); position j sits in slot j % {capacity},";
+        yield return "and a slot is written again only after its key has left every window.";
+    }
+
+    /// <summary><c>\__ label __/</c>, as wide as the text it braces (at least the label and its ends).</summary>
+    private static string Brace(int width, string label)
+    {
+        var inner = System.Math.Max(width - 2, label.Length + 2);
+        var left = (inner - label.Length) / 2;
+        return "\\" + new string('_', left) + label + new string('_', inner - label.Length - left) + "/";
+    }
+}

@@ -1,0 +1,20 @@
+namespace KernelGen.Runtime.Tests.Caching;
+
+[AttentionKernel(HeadDim = 64)]
+[SlidingWindow(Left = 4095, Right = 0, Inclusive = true)]
+[KvCache(MaxChunk = 512)]
+public static partial class MistralCache;
+
+[AttentionKernel(HeadDim = 32, Causal = true)]
+[KvCache(MaxChunk = 8)]
+public static partial class GrowingCache;
+
+[AttentionKernel(HeadDim = 16, Sinks = true, LogitSoftCap = 4)]
+[SlidingWindow(Left = 5, Right = 0, Inclusive = true)]
+[KvCache(MaxChunk = 4, Capacity = 12)]
+public static partial class PinnedLargerCache;
+
+[AttentionKernel(HeadDim = 16)]
+[SlidingWindow(Left = 7, Right = 0, Inclusive = true)]
+[KvCache(MaxChunk = 3)]
+public static partial class SmallRingCache;
