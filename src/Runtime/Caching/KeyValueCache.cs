@@ -61,11 +61,11 @@ public abstract class KeyValueCache : IDisposable
             _ringCapacity = pinned;
         }
 
-        Capacity = _ringCapacity ?? Math.Max(maxChunk, InitialGrowableCapacity);
+        Capacity = _ringCapacity ?? Math.Max(maxChunk, InitialGrowingCapacity);
     }
 
-    // A growable cache starts with room for this many keys and doubles when a row outgrows it.
-    private const int InitialGrowableCapacity = 256;
+    /// <summary>Keys a growing cache has room for at first (or <see cref="MaxChunk"/>, if more); it doubles when a row outgrows it.</summary>
+    public const int InitialGrowingCapacity = 64;
 
     /// <summary>The window the cache serves.</summary>
     public AttentionWindow Window { get; }
