@@ -17,5 +17,6 @@ internal static class GeneratedMemberNames
             "RowsPerThread", "KeysPerThread", "DimsPerThread", "RowGroups", "KeyGroups", "DimGroups", "ThreadsPerGroup",
             "DimSplits", "DimsPerSplit", "ScoreItems", "PaddedRow", "StagingUnroll",
             "CompiledKernels", "Forward", "LaunchForward", "IsVisible", "QueryTileElement", "KeyTileElement", "PaddedIndex", "TiledForwardKernel", "BakedWindow", "CompiledRuntimeWindowKernels", "ForwardWithRuntimeWindow",
+            "Tiles", "ForwardSequences", "ForwardVarlen",
         }.Concat(System.Enum.GetNames(typeof(Backend))));
 }
