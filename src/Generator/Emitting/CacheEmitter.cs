@@ -12,8 +12,15 @@ internal static class CacheEmitter
 {
     private const string Options = "global::KernelGen.CpuAttentionOptions";
 
+    private const string SizeParameters = """
+        /// <param name="batch">Batch rows, each with its own length.</param>
+        /// <param name="heads">Query heads of the queries that attend.</param>
+        /// <param name="kvHeads">Key/value heads; <paramref name="heads"/> must be a multiple of it.</param>
+        """;
+
     public static string Emit(KernelSpec spec, KvCacheSpec cache)
     {
+        var capacityArgument = cache.Capacity.HasValue ? "CacheCapacity" : "null";
         var writer = new SourceWriter();
         using (TypeShell.Open(writer, spec, System.Array.Empty<string>()))
         {
@@ -35,12 +42,30 @@ internal static class CacheEmitter
                 writer.WriteLine(line.Length == 0 ? "///" : "/// " + line);
             }
 
-            writer.WriteLine("/// <param name=\"batch\">Batch rows, each with its own length.</param>");
-            writer.WriteLine("/// <param name=\"heads\">Query heads of the queries that attend.</param>");
-            writer.WriteLine("/// <param name=\"kvHeads\">Key/value heads; <paramref name=\"heads\"/> must be a multiple of it.</param>");
+            writer.WriteLine(SizeParameters);
             writer.WriteLine("/// <param name=\"options\">Threads for the CPU kernel; <see langword=\"null\"/> for all cores.</param>");
             writer.WriteLine($"public static global::KernelGen.KeyValueCache CreateCache(int batch, int heads, int kvHeads, {Options}? options = null) =>");
-            writer.WriteLine($"    new global::KernelGen.HostKeyValueCache<{KernelEmitter.BakedConstants}, {KernelEmitter.BakedWindow}>(default, Window, CacheMaxChunk, {(cache.Capacity.HasValue ? "CacheCapacity" : "null")}, batch, heads, kvHeads, options);");
+            writer.WriteLine($"    new global::KernelGen.HostKeyValueCache<{KernelEmitter.BakedConstants}, {KernelEmitter.BakedWindow}>(default, Window, CacheMaxChunk, {capacityArgument}, batch, heads, kvHeads, options);");
+            writer.WriteLine();
+            writer.WriteLine($$"""
+                /// <summary>
+                /// Creates an empty KV cache in <paramref name="accelerator"/>'s memory, attended by this spec's ILGPU kernel (which splits the
+                /// keys across groups for decode): the same API and sizes as the host cache, with spans in and out; each call waits.
+                /// </summary>
+                /// <param name="accelerator">Where the cache lives; the caller keeps and disposes it.</param>
+                {{SizeParameters}}
+                public static global::KernelGen.KeyValueCache CreateCache(global::ILGPU.Runtime.Accelerator accelerator, int batch, int heads, int kvHeads) =>
+                    new global::KernelGen.DeviceKeyValueCache(accelerator, Window, HeadDim, {{CSharpLiteral.Of(spec.Sinks)}}, CacheMaxChunk, {{capacityArgument}}, batch, heads, kvHeads, ForwardSequences);
+
+                /// <summary>Creates an empty KV cache where <paramref name="device"/> runs: on its accelerator, or in host memory for the CPU kernel.</summary>
+                /// <param name="device">Where to run (<c>KernelGenDevice.CreateDefault()</c>: CUDA when present, else the CPU kernel).</param>
+                {{SizeParameters}}
+                public static global::KernelGen.KeyValueCache CreateCache(global::KernelGen.KernelGenDevice device, int batch, int heads, int kvHeads)
+                {
+                    global::System.ArgumentNullException.ThrowIfNull(device);
+                    return device.Accelerator is { } accelerator ? CreateCache(accelerator, batch, heads, kvHeads) : CreateCache(batch, heads, kvHeads, device.CpuOptions);
+                }
+                """);
         }
 
         return writer.ToString();

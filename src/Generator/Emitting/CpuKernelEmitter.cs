@@ -122,7 +122,7 @@ internal static class CpuKernelEmitter
 
     private static void WriteVarlenForward(SourceWriter writer, KernelSpec spec, bool withLogSumExp)
     {
-        var buffers = KernelBuffers.For(spec, withLogSumExp, packed: true);
+        var buffers = KernelBuffers.Packed(spec, withLogSumExp);
         writer.WriteLine($$"""
             /// <summary>
             /// Runs attention on the CPU over a packed batch of sequences of different lengths (FlashAttention's varlen

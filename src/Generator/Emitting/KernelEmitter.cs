@@ -18,6 +18,9 @@ namespace KernelGen.Generator.Emitting;
 internal static class KernelEmitter
 {
     private const string View = "global::ILGPU.ArrayView<float>";
+    private const string Geometry = "global::KernelGen.SequenceGeometry";
+    private const string Layout = "global::KernelGen.SequenceLayout";
+    private const string Schedule = "global::KernelGen.AttentionSchedule";
     private const string XMath = "global::ILGPU.Algorithms.XMath";
     private const string Inline = "[global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]";
 
@@ -50,12 +53,16 @@ internal static class KernelEmitter
     public const string BakedConstants = "BakedConstants";
 
     /// <summary>
-    /// The kernel's parameter list after the stream and launch configuration, for a window struct type. Every kernel
-    /// takes <c>sinkLogits</c> (an empty view for specs without sinks, never read: the sinks hook folds away).
+    /// The kernel's parameter list after the stream and launch configuration, for a window struct type (the order of the
+    /// runtime's <c>TiledAttentionKernel</c>). Every kernel takes <c>sinkLogits</c> (an empty view for specs without sinks,
+    /// never read: the sinks hook folds away).
     /// </summary>
     public static string[] KernelParameterTypes(string windowType) =>
         Enumerable.Repeat(View, 6)
-            .Append("global::KernelGen.AttentionKernelArguments")
+            .Append($"global::ILGPU.ArrayView<{Layout}>")
+            .Append(View)
+            .Append(Geometry)
+            .Append(Schedule)
             .Append(BakedConstants)
             .Append(windowType)
             .ToArray();
@@ -64,7 +71,7 @@ internal static class KernelEmitter
     {
         var tiles = spec.Tiles;
         writer.WriteLine($"""
-            /// <summary>Query rows per tile (one group per query tile, head and batch).</summary>
+            /// <summary>Rows per tile: queries of one head, or (query, head) pairs of the heads that share a key/value head when decoding.</summary>
             public const int QueryTileSize = {tiles.QueryTileSize};
 
             /// <summary>Keys per tile staged in shared memory.</summary>
@@ -152,20 +159,26 @@ internal static class KernelEmitter
     }
 
     private static void WriteTileElements(SourceWriter writer) => writer.WriteLine($$"""
-        /// <summary>Element <paramref name="index"/> of the query tile starting at <paramref name="queryStart"/>, row-major; zero past the last query.</summary>
+        /// <summary>Element <paramref name="index"/> of the query tile whose rows start at <paramref name="tileStart"/>, row-major; zero past the sequence's last query.</summary>
         {{Inline}}
-        private static float QueryTileElement({{View}} q, global::KernelGen.AttentionKernelArguments arguments, int batch, int head, int queryStart, int index)
+        private static float QueryTileElement({{View}} q, {{Geometry}} geometry, {{Layout}} sequence, {{Schedule}} schedule, int firstHead, int tileStart, int index)
         {
-            int query = queryStart + (index / HeadDim);
-            return query < arguments.SeqQ ? q[arguments.QueryRow(batch, query, head, HeadDim) + (index % HeadDim)] : 0f;
+            int row = index / HeadDim;
+            int query = schedule.RowQuery(tileStart, row);
+            return query < sequence.QueryCount ? q[geometry.QueryRow(sequence, query, schedule.RowHead(firstHead, tileStart, row)) + (index % HeadDim)] : 0f;
         }
 
-        /// <summary>Element <paramref name="index"/> of the key (or value) tile starting at <paramref name="keyStart"/>, row-major; zero past the last key.</summary>
+        /// <summary>
+        /// Element <paramref name="index"/> of the key (or value) tile starting at key position <paramref name="keyStart"/>,
+        /// row-major; zero past the sequence's last key. Callers pass <paramref name="ring"/> as a constant, under a branch on
+        /// the geometry: a ring's slot is a remainder, which the flat path must not pay for.
+        /// </summary>
         {{Inline}}
-        private static float KeyTileElement({{View}} source, global::KernelGen.AttentionKernelArguments arguments, int batch, int kvHead, int keyStart, int index)
+        private static float KeyTileElement({{View}} source, {{Geometry}} geometry, {{Layout}} sequence, int kvHead, int keyStart, int index, bool ring)
         {
             int key = keyStart + (index / HeadDim);
-            return key < arguments.SeqK ? source[arguments.KeyRow(batch, key, kvHead, HeadDim) + (index % HeadDim)] : 0f;
+            long row = ring ? geometry.KeyRow(sequence, key, kvHead) : geometry.SlotRow(sequence, key, kvHead);
+            return key < sequence.KeyCount ? source[row + (index % HeadDim)] : 0f;
         }
 
         /// <summary>Where element <paramref name="index"/> of a row-major tile lands in a tile whose rows are padded by one float.</summary>
@@ -182,11 +195,12 @@ internal static class KernelEmitter
 
         var signature = $$"""
             /// <summary>
-            /// One group computes one tile of queries for one head of one sequence. It stages Q once; then, for each key tile
-            /// the window reaches: (1) stage K; (2) partial dot products, one block of scores per item; (3) each row's owner
-            /// completes its scores and runs the online softmax once for the row, while V is staged; (4) every thread rescales
-            /// its output block and adds P·V. Three barriers per tile: the next tile's K is staged during this tile's P·V, which
-            /// reads V and the probabilities, not K.
+            /// One group computes one tile of rows of one sequence: queries of one head, or when decoding, (query, head) pairs of
+            /// the heads that share a key/value head, and when the keys are split, for its share of the key tiles only (see
+            /// <c>AttentionSchedule</c>). It stages Q once; then, for each key tile the window reaches: (1) stage K; (2) partial
+            /// dot products, one block of scores per item; (3) each row's owner completes its scores and runs the online softmax
+            /// once for the row, while V is staged; (4) every thread rescales its output block and adds P·V. Three barriers per
+            /// tile: the next tile's K is staged during this tile's P·V, which reads V and the probabilities, not K.
             /// </summary>
             private static void TiledForwardKernel<TConstants, TWindow>(
                 {{View}} q,
@@ -195,7 +209,10 @@ internal static class KernelEmitter
                 {{View}} sinkLogits,
                 {{View}} output,
                 {{View}} logSumExp,
-                global::KernelGen.AttentionKernelArguments arguments,
+                global::ILGPU.ArrayView<{{Layout}}> sequences,
+                {{View}} partials,
+                {{Geometry}} geometry,
+                {{Schedule}} schedule,
                 TConstants constants,
                 TWindow window)
                 where TConstants : struct, global::KernelGen.IKernelConstants
@@ -217,22 +234,29 @@ internal static class KernelEmitter
                 var rowSum = global::ILGPU.SharedMemory.Allocate<float>(QueryTileSize);
                 var rowRescale = global::ILGPU.SharedMemory.Allocate<float>(QueryTileSize);
 
+                // The grid: x = row tile and split, y = query head (or key/value head when decoding), z = sequence. A dense call
+                // passes no layouts: the schedule computes them.
                 int thread = global::ILGPU.Group.IdxX;
-                int queryStart = global::ILGPU.Grid.IdxX * QueryTileSize;
-                int head = global::ILGPU.Grid.IdxY;
-                int batch = global::ILGPU.Grid.IdxZ;
-                int kvHead = head / arguments.HeadsPerKvHead;
-                int queryEnd = queryStart + QueryTileSize < arguments.SeqQ ? queryStart + QueryTileSize : arguments.SeqQ;
+                int split = schedule.Split(global::ILGPU.Grid.IdxX);
+                int tileStart = schedule.TileStart(global::ILGPU.Grid.IdxX, QueryTileSize);
+                int firstHead = schedule.FirstHead(global::ILGPU.Grid.IdxY);
+                int kvHead = firstHead / geometry.HeadsPerKvHead;
+                int sequenceIndex = global::ILGPU.Grid.IdxZ;
+                var sequence = schedule.Sequence(sequences, geometry, sequenceIndex);
+
+                // The tile's rows hold queries queryStart .. queryEnd - 1 of the sequence.
+                int queryStart = schedule.RowQuery(tileStart, 0);
+                int lastQuery = schedule.RowQuery(tileStart, QueryTileSize - 1);
+                int queryEnd = lastQuery < sequence.QueryCount ? lastQuery + 1 : sequence.QueryCount;
 
                 // This thread's output block: rows rowGroup + r * RowGroups and dimensions dimGroup + d * DimGroups.
                 int dimGroup = thread % DimGroups;
                 int rowGroup = thread / DimGroups;
-                long firstQuery = queryStart + rowGroup;
 
                 // Stage this tile's query rows (zero past the last query, never written back); start every row's statistics.
                 """);
             WriteStaging(writer, "queryTile", "QueryTileSize * HeadDim", tiles.QueryTileSize * spec.HeadDim, tiles.ThreadsPerGroup,
-                index => $"QueryTileElement(q, arguments, batch, head, queryStart, {index})", padded: true);
+                index => $"QueryTileElement(q, geometry, sequence, schedule, firstHead, tileStart, {index})", padded: true);
             writer.WriteLine();
             writer.WriteLine($$"""
                 for (int row = thread; row < QueryTileSize; row += ThreadsPerGroup)
@@ -243,13 +267,16 @@ internal static class KernelEmitter
 
                 {{Block(rows, dims, (r, d) => $"float out{r}_{d} = 0f;", "\n")}}
 
-                // Key tiles wholly outside the window are never visited; the loop bounds are the same for the whole group.
+                // Key tiles wholly outside the window are never visited; with the keys split, this group visits its share of the
+                // rest. The loop bounds are the same for the whole group.
                 var plan = global::KernelGen.KeyTilePlan.ForQueryTile(
-                    queryStart, queryEnd, arguments.DiagonalOffset,
+                    queryStart, queryEnd, sequence.DiagonalOffset,
                     window.HasLeftBound, window.Left, window.HasRightBound, window.Right,
-                    arguments.SeqK, KeyTileSize);
+                    sequence.KeyCount, KeyTileSize);
+                int firstTile = schedule.SplitFirstTile(plan, split);
+                int endTile = schedule.SplitFirstTile(plan, split + 1);
                 """);
-            using (writer.Block("for (int tile = plan.FirstTile; tile < plan.EndTile; tile++)"))
+            using (writer.Block("for (int tile = firstTile; tile < endTile; tile++)"))
             {
                 writer.WriteLine("""
                     int keyStart = tile * KeyTileSize;
@@ -259,8 +286,7 @@ internal static class KernelEmitter
 
                     // (1) Stage K, coalesced: consecutive threads read consecutive elements of a key row.
                     """);
-                WriteStaging(writer, "keyTile", "KeyTileSize * HeadDim", tiles.KeyTileSize * spec.HeadDim, tiles.ThreadsPerGroup,
-                    index => $"KeyTileElement(k, arguments, batch, kvHead, keyStart, {index})", padded: true);
+                WriteKeyStaging(writer, "keyTile", "k", tiles.KeyTileSize * spec.HeadDim, tiles.ThreadsPerGroup, padded: true);
                 writer.WriteLine();
                 writer.WriteLine("global::ILGPU.Group.Barrier();");
                 writer.WriteLine();
@@ -271,8 +297,7 @@ internal static class KernelEmitter
                 WriteRowStatistics(writer, spec);
                 writer.WriteLine();
                 writer.WriteLine("// V is staged while the row statistics are computed: nothing reads it before the barrier.");
-                WriteStaging(writer, "valueTile", "KeyTileSize * HeadDim", tiles.KeyTileSize * spec.HeadDim, tiles.ThreadsPerGroup,
-                    index => $"KeyTileElement(v, arguments, batch, kvHead, keyStart, {index})", padded: false);
+                WriteKeyStaging(writer, "valueTile", "v", tiles.KeyTileSize * spec.HeadDim, tiles.ThreadsPerGroup, padded: false);
                 writer.WriteLine();
                 writer.WriteLine("global::ILGPU.Group.Barrier();");
                 writer.WriteLine();
@@ -280,7 +305,7 @@ internal static class KernelEmitter
             }
 
             writer.WriteLine();
-            WriteEpilogue(writer, spec, rows);
+            WriteEpilogue(writer, rows);
         }
     }
 
@@ -297,8 +322,8 @@ internal static class KernelEmitter
             writer.WriteLine($$"""
                 int keyGroup = item % KeyGroups;
                 int itemRowGroup = (item / KeyGroups) % RowGroups;
-                int split = item / (KeyGroups * RowGroups);
-                int firstDim = split * DimsPerSplit;
+                int dimSplit = item / (KeyGroups * RowGroups);
+                int firstDim = dimSplit * DimsPerSplit;
                 {{Block(rows, keys, (r, c) => $"float dot{r}_{c} = 0f;", "\n")}}
                 """);
             using (writer.Block("for (int dim = firstDim; dim < firstDim + DimsPerSplit; dim++)"))
@@ -312,7 +337,7 @@ internal static class KernelEmitter
 
             writer.WriteLine();
             writer.WriteLine("// Stored [key][row], the order in which the row statistics and P·V read them.");
-            writer.WriteLine("int scoreIndex = (split * KeyTileSize * QueryTileSize) + (keyGroup * QueryTileSize) + itemRowGroup;");
+            writer.WriteLine("int scoreIndex = (dimSplit * KeyTileSize * QueryTileSize) + (keyGroup * QueryTileSize) + itemRowGroup;");
             writer.WriteLine(Block(rows, keys, (r, c) =>
                 $"scoreTile[scoreIndex + ({c} * KeyGroups * QueryTileSize) + ({r} * RowGroups)] = dot{r}_{c};", "\n", columnSeparator: "\n"));
         }
@@ -332,7 +357,7 @@ internal static class KernelEmitter
             //     fixed hooks (scale, soft cap, mask), then the online softmax. The probabilities replace the scores in split 0.
             for (int row = thread; row < QueryTileSize; row += ThreadsPerGroup)
             {
-                long query = queryStart + row;
+                int query = schedule.RowQuery(tileStart, row);
                 float tileMax = float.NegativeInfinity;
                 for (int key = 0; key < KeyTileSize; key++)
                 {
@@ -344,7 +369,7 @@ internal static class KernelEmitter
                     }
 
                     // A hidden key's score is replaced, never combined with anything: its key may hold NaN or inf.
-                    if (masked && !global::KernelGen.WindowMask.IsVisible(window, query, keyStart + key, arguments.DiagonalOffset, arguments.SeqK))
+                    if (masked && !global::KernelGen.WindowMask.IsVisible(window, query, keyStart + key, sequence.DiagonalOffset, sequence.KeyCount))
                     {
                         score = float.NegativeInfinity;
                     }
@@ -400,11 +425,12 @@ internal static class KernelEmitter
                 // A hidden (row, key) pair adds exactly nothing. Its probability is 0, but 0 * NaN and 0 * inf are NaN, and the
                 // window promises that a hidden key's value never reaches the output, whatever it holds.
                 """);
+            writer.WriteLine(Lines(rows, r => $"int rowQuery{r} = schedule.RowQuery(tileStart, rowGroup + ({r} * RowGroups));"));
             using (writer.Block("for (int key = 0; key < KeyTileSize; key++)"))
             {
                 WriteProbabilitiesAndValues(writer, rows);
                 writer.WriteLine(Lines(rows, r =>
-                    $"bool sees{r} = global::KernelGen.WindowMask.IsVisible(window, firstQuery + ({r} * RowGroups), keyStart + key, arguments.DiagonalOffset, arguments.SeqK);"));
+                    $"bool sees{r} = global::KernelGen.WindowMask.IsVisible(window, rowQuery{r}, keyStart + key, sequence.DiagonalOffset, sequence.KeyCount);"));
                 writer.WriteLine(Lines(rows, r => $"if (sees{r}) {{ {string.Join(" ", Enumerable.Range(0, dims).Select(d => $"out{r}_{d} += p{r} * v{d};"))} }}"));
             }
         }
@@ -418,41 +444,32 @@ internal static class KernelEmitter
         writer.WriteLine(Lines(TileLayout.DimsPerThread, d => $"float v{d} = valueTile[valueIndex + ({d} * DimGroups)];"));
     }
 
-    /// <summary>After the last tile: sinks, each row's output scale and log-sum-exp, then the outputs.</summary>
-    private static void WriteEpilogue(SourceWriter writer, KernelSpec spec, int rows)
+    /// <summary>After the last tile: each row's output scale and log-sum-exp, or its partial statistics; then the outputs.</summary>
+    private static void WriteEpilogue(SourceWriter writer, int rows)
     {
         const int dims = TileLayout.DimsPerThread;
-        writer.WriteLine($$"""
-            // After the last tile, each row's owner turns its statistics into the row's output scale (kept in rowSum, which only
-            // the owner reads until the barrier) and its log-sum-exp.
+        writer.WriteLine("""
+            // After the last tile, each row's owner finishes its row (sinks, empty and 0/0 rows, log-sum-exp: SoftmaxRow) and
+            // keeps the output scale in rowSum, which only the owner reads until the barrier. With the keys split, the row's
+            // max and sum are this part's statistics instead, and its outputs go out unscaled for the combine kernel.
             for (int row = thread; row < QueryTileSize; row += ThreadsPerGroup)
             {
-                float runningMax = rowMax[row];
-                float sum = rowSum[row];
-                float outputScale = 1f;
-                if (constants.HasSinks)
+                int query = schedule.RowQuery(tileStart, row);
+                int head = schedule.RowHead(firstHead, tileStart, row);
+                if (schedule.Splits == 1)
                 {
-                    // The head's sink logit joins the denominator with no value vector (gpt-oss).
-                    float sink = sinkLogits[head];
-                    float withSink = runningMax > sink ? runningMax : sink;
-                    float sinkShift = withSink == float.NegativeInfinity ? 0f : withSink;
-
-                    // A sink of +inf takes all the weight (exp(inf - inf) would be NaN).
-                    bool infiniteSink = sink == float.PositiveInfinity;
-                    outputScale = infiniteSink ? 0f : {{XMath}}.Exp(runningMax - sinkShift);
-                    sum = (sum * outputScale) + (infiniteSink ? 1f : {{XMath}}.Exp(sink - sinkShift));
-                    runningMax = withSink;
+                    var finished = global::KernelGen.SoftmaxRow.Finish(constants, window, sinkLogits, head, query, sequence, rowMax[row], rowSum[row]);
+                    rowSum[row] = finished.OutputScale;
+                    if (query < sequence.QueryCount && geometry.WritesLogSumExp != 0)
+                    {
+                        logSumExp[geometry.LogSumExpIndex(sequence, head, query)] = finished.LogSumExp;
+                    }
                 }
-
-                // A row that saw no key has a zero sum: it writes zeros, and a log-sum-exp of -inf (or the sink logit). A row
-                // that saw keys and still sums to zero (every visible score -inf) is 0/0 and writes NaN. Compared with 0, not
-                // "> 0": a NaN that a visible key brought in stays NaN.
-                long query = queryStart + row;
-                float empty = global::KernelGen.WindowMask.SeesAnyKey(window, query, arguments.DiagonalOffset, arguments.SeqK) ? float.NaN : 0f;
-                rowSum[row] = sum == 0f ? empty : outputScale / sum;
-                if (query < queryEnd && arguments.WritesLogSumExp != 0)
+                else if (query < sequence.QueryCount)
                 {
-                    logSumExp[arguments.LogSumExpIndex(batch, head, query)] = sum == 0f ? (empty == 0f ? float.NegativeInfinity : float.NaN) : runningMax + {{XMath}}.Log(sum);
+                    long statistics = schedule.PartialRow(geometry, sequenceIndex, query, head, split) + HeadDim;
+                    partials[statistics] = rowMax[row];
+                    partials[statistics + 1] = rowSum[row];
                 }
             }
 
@@ -462,11 +479,22 @@ internal static class KernelEmitter
             """);
         for (var r = 0; r < rows; r++)
         {
-            using (writer.Block($"if (firstQuery + ({r} * RowGroups) < queryEnd)"))
+            writer.WriteLine($"int query{r} = schedule.RowQuery(tileStart, rowGroup + ({r} * RowGroups));");
+            using (writer.Block($"if (query{r} < sequence.QueryCount)"))
             {
-                writer.WriteLine($"float scale = rowSum[rowGroup + ({r} * RowGroups)];");
-                writer.WriteLine($"long target = arguments.QueryRow(batch, firstQuery + ({r} * RowGroups), head, HeadDim) + dimGroup;");
-                writer.WriteLine(Lines(dims, d => $"output[target + ({d} * DimGroups)] = out{r}_{d} * scale;"));
+                writer.WriteLine($"int head = schedule.RowHead(firstHead, tileStart, rowGroup + ({r} * RowGroups));");
+                using (writer.Block("if (schedule.Splits == 1)"))
+                {
+                    writer.WriteLine($"float scale = rowSum[rowGroup + ({r} * RowGroups)];");
+                    writer.WriteLine($"long target = geometry.QueryRow(sequence, query{r}, head) + dimGroup;");
+                    writer.WriteLine(Lines(dims, d => $"output[target + ({d} * DimGroups)] = out{r}_{d} * scale;"));
+                }
+
+                using (writer.Block("else"))
+                {
+                    writer.WriteLine($"long target = schedule.PartialRow(geometry, sequenceIndex, query{r}, head, split) + dimGroup;");
+                    writer.WriteLine(Lines(dims, d => $"partials[target + ({d} * DimGroups)] = out{r}_{d};"));
+                }
             }
 
             if (r < rows - 1)
@@ -494,6 +522,26 @@ internal static class KernelEmitter
             writer.WriteLine(Lines(StagingUnroll, u => exact || u == 0
                 ? $"{tile}[{Target(u)}] = element{u};"
                 : $"if ({At(u)} < {elements}) {tile}[{Target(u)}] = element{u};"));
+        }
+    }
+
+    /// <summary>
+    /// Stages a key or value tile, once for keys that sit at their positions and once for a ring, under a branch that is the
+    /// same for the whole group: written as one expression, the ring's remainder would be computed for every element of
+    /// every call and then discarded.
+    /// </summary>
+    private static void WriteKeyStaging(SourceWriter writer, string tile, string source, int elementCount, int threads, bool padded)
+    {
+        using (writer.Block("if (geometry.RingCapacity == 0)"))
+        {
+            WriteStaging(writer, tile, "KeyTileSize * HeadDim", elementCount, threads,
+                index => $"KeyTileElement({source}, geometry, sequence, kvHead, keyStart, {index}, ring: false)", padded);
+        }
+
+        using (writer.Block("else"))
+        {
+            WriteStaging(writer, tile, "KeyTileSize * HeadDim", elementCount, threads,
+                index => $"KeyTileElement({source}, geometry, sequence, kvHead, keyStart, {index}, ring: true)", padded);
         }
     }
 

@@ -18,5 +18,6 @@ internal static class GeneratedMemberNames
             "DimSplits", "DimsPerSplit", "ScoreItems", "PaddedRow", "StagingUnroll",
             "CompiledKernels", "Forward", "LaunchForward", "IsVisible", "QueryTileElement", "KeyTileElement", "PaddedIndex", "TiledForwardKernel", "BakedWindow", "CompiledRuntimeWindowKernels", "ForwardWithRuntimeWindow",
             "CacheMaxChunk", "CacheCapacity", "CacheCapacityRule", "CreateCache", "ForwardCpuVarlen",
+            "Tiles", "ForwardSequences", "ForwardVarlen",
         }.Concat(System.Enum.GetNames(typeof(Backend))));
 }

@@ -11,7 +11,7 @@ internal sealed record KernelBuffer(string Name, bool IsOutput, string Documenta
 /// <summary>
 /// The buffers of a kernel call, in parameter order: one list for every emitter (ILGPU device views, host spans,
 /// CPU kernel), so that a buffer is added, named and documented once. Their lengths are checked at run time by
-/// <c>AttentionInputs.Validate</c>, with the same layouts.
+/// <c>AttentionInputs.Validate</c> (dense) or <c>PackedBatch.Describe</c> and <c>SequenceInputs.Validate</c> (packed), with the same layouts.
 /// </summary>
 internal static class KernelBuffers
 {
@@ -22,18 +22,22 @@ internal static class KernelBuffers
     public static readonly KernelBuffer Output = new("output", true, "Receives the attention output, shaped like <paramref name=\"q\"/>.");
     public static readonly KernelBuffer LogSumExp = new("logSumExp", true, "Receives the natural-log log-sum-exp of each row, <c>[batch, heads, seqQ]</c>; -inf for a row that sees no key.");
 
-    // FlashAttention's varlen layout: the sequences' tokens one after another, cut by cumulative offsets.
-    public static readonly KernelBuffer PackedQuery = new("q", false, "Queries, <c>[totalQ, heads, HeadDim]</c>: sequence b's are tokens <c>[cuSeqLensQ[b], cuSeqLensQ[b + 1])</c>.");
-    public static readonly KernelBuffer PackedKey = new("k", false, "Keys, <c>[totalK, kvHeads, HeadDim]</c>: sequence b's are tokens <c>[cuSeqLensK[b], cuSeqLensK[b + 1])</c>.");
-    public static readonly KernelBuffer PackedValue = new("v", false, "Values, laid out like <paramref name=\"k\"/>.");
+    public static readonly KernelBuffer PackedQuery = new("q", false, "Queries of every sequence, packed <c>[totalQ, heads, HeadDim]</c>: sequence <c>b</c> holds tokens <c>cuSeqLensQ[b]</c> to <c>cuSeqLensQ[b + 1] - 1</c>.");
+    public static readonly KernelBuffer PackedKey = new("k", false, "Keys of every sequence, packed <c>[totalK, kvHeads, HeadDim]</c>: sequence <c>b</c> holds tokens <c>cuSeqLensK[b]</c> to <c>cuSeqLensK[b + 1] - 1</c>.");
+    public static readonly KernelBuffer PackedValue = new("v", false, "Values, packed like <paramref name=\"k\"/>.");
     public static readonly KernelBuffer PackedLogSumExp = new("logSumExp", true, "Receives the natural-log log-sum-exp of each row, <c>[heads, totalQ]</c>; -inf for a row that sees no key.");
 
-    /// <summary>The buffers of <paramref name="spec"/>'s calls, with or without the log-sum-exp, dense or packed (varlen).</summary>
-    public static IReadOnlyList<KernelBuffer> For(KernelSpec spec, bool withLogSumExp, bool packed = false)
+    /// <summary>The buffers of <paramref name="spec"/>'s calls on a dense batch, with or without the log-sum-exp.</summary>
+    public static IReadOnlyList<KernelBuffer> For(KernelSpec spec, bool withLogSumExp) =>
+        InOrder(spec, withLogSumExp, Query, Key, Value, LogSumExp);
+
+    /// <summary>The buffers of <paramref name="spec"/>'s calls on a packed variable-length batch (FlashAttention's varlen layout).</summary>
+    public static IReadOnlyList<KernelBuffer> Packed(KernelSpec spec, bool withLogSumExp) =>
+        InOrder(spec, withLogSumExp, PackedQuery, PackedKey, PackedValue, PackedLogSumExp);
+
+    private static IReadOnlyList<KernelBuffer> InOrder(KernelSpec spec, bool withLogSumExp, KernelBuffer query, KernelBuffer key, KernelBuffer value, KernelBuffer logSumExp)
     {
-        var buffers = packed
-            ? new List<KernelBuffer> { PackedQuery, PackedKey, PackedValue }
-            : new List<KernelBuffer> { Query, Key, Value };
+        var buffers = new List<KernelBuffer> { query, key, value };
         if (spec.Sinks)
         {
             buffers.Add(SinkLogits);
@@ -42,7 +46,7 @@ internal static class KernelBuffers
         buffers.Add(Output);
         if (withLogSumExp)
         {
-            buffers.Add(packed ? PackedLogSumExp : LogSumExp);
+            buffers.Add(logSumExp);
         }
 
         return buffers;

@@ -51,13 +51,14 @@ public static unsafe class CpuAttention
             shape, constants.HeadDim, constants.HasSinks, writesLogSumExp);
         ValidateWindow(window, alignment);
         var diagonalOffset = SequenceLayout.DiagonalOffsetFor(alignment, shape.SeqQ, shape.SeqK);
+        var geometry = SequenceGeometry.Dense(shape, constants.HeadDim, writesLogSumExp);
         var sequences = new SequenceLayout[shape.Batch];
         for (int batch = 0; batch < sequences.Length; batch++)
         {
-            sequences[batch] = SequenceGeometry.DenseSequence(shape, constants.HeadDim, batch, diagonalOffset);
+            sequences[batch] = geometry.DenseSequence(batch, diagonalOffset);
         }
 
-        Run(constants, window, q, k, v, sinkLogits, output, logSumExp, SequenceGeometry.Dense(shape, constants.HeadDim, writesLogSumExp), sequences, options);
+        Run(constants, window, q, k, v, sinkLogits, output, logSumExp, geometry, sequences, options);
     }
 
     /// <summary>
@@ -85,8 +86,8 @@ public static unsafe class CpuAttention
     {
         AttentionInputs.ValidateHeadDim(constants.HeadDim);
         ValidateWindow(window, WindowAlignment.BottomRight);
-        SequenceInputs.Validate(window, geometry, sequences, constants.HeadDim, q.Length, k.Length, v.Length, output.Length, logSumExp.Length,
-            sinkLogits.Length, constants.HasSinks);
+        SequenceInputs.Validate(q.Length, k.Length, v.Length, sinkLogits.Length, output.Length, logSumExp.Length,
+            geometry, sequences, window, constants.HeadDim, constants.HasSinks);
         Run(constants, window, q, k, v, sinkLogits, output, logSumExp, geometry, sequences.ToArray(), options);
     }
 

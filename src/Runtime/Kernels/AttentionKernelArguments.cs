@@ -3,8 +3,8 @@ using System.Runtime.CompilerServices;
 namespace KernelGen;
 
 /// <summary>
-/// The runtime sizes a generated kernel receives. The window, head size and tile sizes are not here: they
-/// are constants of the generated kernel.
+/// The sizes of a dense call and where its rows lie, as the fp64 reference indexes them. The ILGPU kernels take a
+/// <see cref="SequenceGeometry"/> and <see cref="SequenceLayout"/>s instead, which describe packed batches and caches too.
 /// </summary>
 public readonly struct AttentionKernelArguments
 {

@@ -5,9 +5,10 @@ using ILGPU.Runtime;
 namespace KernelGen;
 
 /// <summary>
-/// What every generated kernel does before it launches: check every size and buffer (on the CPU accelerator an
-/// out-of-range access kills the process, so nothing reaches a kernel unchecked), choose the grid, and run
-/// host-memory calls through device buffers.
+/// What every generated ILGPU kernel does before it launches: check every size and buffer (on the CPU accelerator an
+/// out-of-range access kills the process, so nothing reaches a kernel unchecked), upload a packed batch's layouts,
+/// choose the schedule (<see cref="AttentionSchedule"/>) and queue the tiled kernel, then the split-key combine kernel
+/// when the schedule splits the keys; and run host-memory calls through device buffers.
 /// </summary>
 public static class AttentionLauncher
 {
@@ -26,14 +27,161 @@ public static class AttentionLauncher
     public delegate void Launch(AcceleratorStream stream, Buffers buffers, AttentionShape shape);
 
     /// <summary>
-    /// Validates <paramref name="shape"/> and every buffer length, then returns the launch grid (one group per
-    /// query tile, head and batch) and the kernel's runtime arguments.
+    /// Validates a dense call (<paramref name="shape"/> and every buffer length), then queues it. The kernel computes each
+    /// sequence's layout itself, so a dense call uploads nothing.
     /// </summary>
-    public static (KernelConfig Config, AttentionKernelArguments Arguments) Prepare(
-        Accelerator accelerator, Buffers buffers, AttentionShape shape, AttentionWindow window, int headDim, int queryTileSize, int threadsPerGroup,
-        bool hasSinks, bool writesLogSumExp)
+    /// <param name="stream">The stream to queue on.</param>
+    /// <param name="kernels">The spec's compiled kernel.</param>
+    /// <param name="buffers">The device buffers, laid out <c>[batch, seq, heads, HeadDim]</c>.</param>
+    /// <param name="shape">The sizes.</param>
+    /// <param name="window">The window whose alignment places the diagonal.</param>
+    /// <param name="bounds">The window's bounds as the kernel takes them.</param>
+    /// <param name="tiles">The kernel's tile sizes.</param>
+    /// <param name="writesLogSumExp">Whether the log-sum-exp is wanted.</param>
+    public static void QueueDense<TConstants, TWindow>(
+        AcceleratorStream stream, KernelCache<TiledAttentionKernel<TConstants, TWindow>> kernels, Buffers buffers, AttentionShape shape,
+        AttentionWindow window, TWindow bounds, IlgpuTiles tiles, bool writesLogSumExp)
+        where TConstants : struct, IKernelConstants
+        where TWindow : struct, IWindowBounds
     {
-        ArgumentNullException.ThrowIfNull(accelerator);
+        ArgumentNullException.ThrowIfNull(stream);
+        ArgumentNullException.ThrowIfNull(kernels);
+        var constants = default(TConstants);
+        CheckThreads(stream.Accelerator, tiles.ThreadsPerGroup);
+        AttentionInputs.Validate(buffers.Query.Length, buffers.Key.Length, buffers.Value.Length, buffers.SinkLogits.Length,
+            buffers.Output.Length, buffers.LogSumExp.Length, shape, constants.HeadDim, constants.HasSinks, writesLogSumExp);
+        var sequenceBuffers = new SequenceBuffers(buffers.Query, buffers.Key, buffers.Value, buffers.SinkLogits, buffers.Output, buffers.LogSumExp, default);
+        Queue(stream, kernels, sequenceBuffers, SequenceGeometry.Dense(shape, constants.HeadDim, writesLogSumExp), bounds, tiles,
+            window.DiagonalOffset(shape.SeqQ, shape.SeqK));
+    }
+
+    /// <summary>
+    /// Validates a call over sequences (every layout against the buffers, from the host copy <paramref name="sequences"/>),
+    /// then queues it.
+    /// </summary>
+    /// <param name="stream">The stream to queue on.</param>
+    /// <param name="kernels">The spec's compiled kernel.</param>
+    /// <param name="buffers">The device buffers, with the layouts on the device.</param>
+    /// <param name="geometry">The sizes and strides every sequence shares.</param>
+    /// <param name="sequences">A host copy of <c>buffers.Sequences</c>.</param>
+    /// <param name="bounds">The window's bounds as the kernel takes them.</param>
+    /// <param name="tiles">The kernel's tile sizes.</param>
+    public static void QueueSequences<TConstants, TWindow>(
+        AcceleratorStream stream, KernelCache<TiledAttentionKernel<TConstants, TWindow>> kernels, SequenceBuffers buffers, SequenceGeometry geometry,
+        ReadOnlySpan<SequenceLayout> sequences, TWindow bounds, IlgpuTiles tiles)
+        where TConstants : struct, IKernelConstants
+        where TWindow : struct, IWindowBounds
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        ArgumentNullException.ThrowIfNull(kernels);
+        var constants = default(TConstants);
+        CheckThreads(stream.Accelerator, tiles.ThreadsPerGroup);
+        if (buffers.Sequences.Length != sequences.Length)
+        {
+            throw new ArgumentException(
+                $"buffers.Sequences holds {buffers.Sequences.Length} layouts but the host copy {sequences.Length}: pass the layouts that were uploaded.", nameof(sequences));
+        }
+
+        SequenceInputs.Validate(buffers.Query.Length, buffers.Key.Length, buffers.Value.Length, buffers.SinkLogits.Length, buffers.Output.Length,
+            buffers.LogSumExp.Length, geometry, sequences, bounds, constants.HeadDim, constants.HasSinks);
+        Queue(stream, kernels, buffers, geometry, bounds, tiles, denseDiagonalOffset: 0);
+    }
+
+    /// <summary>
+    /// Describes a packed batch from its host offsets (<see cref="PackedBatch.Describe"/>, which checks them), uploads the
+    /// layouts into a buffer kept for <paramref name="stream"/> (the upload waits for the work already queued on the
+    /// stream), then queues the call.
+    /// </summary>
+    /// <param name="stream">The stream to queue on.</param>
+    /// <param name="kernels">The spec's compiled kernel.</param>
+    /// <param name="buffers">The device buffers, packed <c>[tokens, heads, HeadDim]</c>.</param>
+    /// <param name="cuSeqLensQ">Cumulative query lengths, <c>batch + 1</c> entries.</param>
+    /// <param name="cuSeqLensK">Cumulative key lengths, <c>batch + 1</c> entries.</param>
+    /// <param name="maxSeqLenQ">At least the longest sequence's queries.</param>
+    /// <param name="maxSeqLenK">At least the longest sequence's keys.</param>
+    /// <param name="heads">Query heads.</param>
+    /// <param name="kvHeads">Key/value heads.</param>
+    /// <param name="alignment">Where each sequence's diagonal sits.</param>
+    /// <param name="bounds">The window's bounds as the kernel takes them.</param>
+    /// <param name="tiles">The kernel's tile sizes.</param>
+    /// <param name="writesLogSumExp">Whether the log-sum-exp (<c>[heads, totalQ]</c>) is wanted.</param>
+    public static void QueueVarlen<TConstants, TWindow>(
+        AcceleratorStream stream, KernelCache<TiledAttentionKernel<TConstants, TWindow>> kernels, Buffers buffers,
+        ReadOnlySpan<int> cuSeqLensQ, ReadOnlySpan<int> cuSeqLensK, int maxSeqLenQ, int maxSeqLenK, int heads, int kvHeads,
+        WindowAlignment alignment, TWindow bounds, IlgpuTiles tiles, bool writesLogSumExp)
+        where TConstants : struct, IKernelConstants
+        where TWindow : struct, IWindowBounds
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        var (geometry, sequences) = PackedBatch.Describe(
+            cuSeqLensQ, cuSeqLensK, buffers.Query.Length, buffers.Key.Length, heads, kvHeads, default(TConstants).HeadDim, alignment, writesLogSumExp);
+        RequireAtLeast(maxSeqLenQ, geometry.MaxQueryCount, nameof(maxSeqLenQ), cuSeqLensQ, "queries");
+        RequireAtLeast(maxSeqLenK, geometry.MaxKeyCount, nameof(maxSeqLenK), cuSeqLensK, "keys");
+        var scratch = StreamScratch.For(stream);
+        lock (scratch)
+        {
+            var uploaded = new SequenceBuffers(
+                buffers.Query, buffers.Key, buffers.Value, buffers.SinkLogits, buffers.Output, buffers.LogSumExp, scratch.Upload(stream, sequences));
+            QueueSequences(stream, kernels, uploaded, geometry, sequences, bounds, tiles);
+        }
+    }
+
+    // FlashAttention takes max_seqlen as an upper bound that sizes its grid; here the grid follows the offsets, but a bound
+    // below them says the caller's idea of the batch is wrong.
+    private static void RequireAtLeast(int bound, int longest, string name, ReadOnlySpan<int> offsets, string what)
+    {
+        if (bound >= longest)
+        {
+            return;
+        }
+
+        var sequence = 0;
+        while (offsets[sequence + 1] - offsets[sequence] != longest)
+        {
+            sequence++;
+        }
+
+        throw new ArgumentException(
+            $"{name} is {bound}, but sequence {sequence} has {longest} {what} (entries {sequence} and {sequence + 1} of the offsets): it must be at least the longest sequence.", name);
+    }
+
+    // The one place a call reaches the device: the schedule (from the sizes alone), the tiled kernel, and when the keys are
+    // split, the combine kernel on the same stream, with partial results in the stream's scratch.
+    private static void Queue<TConstants, TWindow>(
+        AcceleratorStream stream, KernelCache<TiledAttentionKernel<TConstants, TWindow>> kernels, SequenceBuffers buffers, SequenceGeometry geometry,
+        TWindow bounds, IlgpuTiles tiles, long denseDiagonalOffset)
+        where TConstants : struct, IKernelConstants
+        where TWindow : struct, IWindowBounds
+    {
+        if (geometry.MaxQueryCount == 0)
+        {
+            return;
+        }
+
+        var kernel = kernels.Get(stream.Accelerator);
+        var schedule = AttentionSchedule.For(geometry, bounds, tiles, denseDiagonalOffset);
+        var config = schedule.Grid(geometry, tiles.ThreadsPerGroup);
+        if (schedule.Splits == 1)
+        {
+            kernel(stream, config, buffers.Query, buffers.Key, buffers.Value, buffers.SinkLogits, buffers.Output, buffers.LogSumExp,
+                buffers.Sequences, default, geometry, schedule, default, bounds);
+            return;
+        }
+
+        // The combine kernel runs one thread per head dimension.
+        CheckThreads(stream.Accelerator, geometry.HeadDim);
+        var scratch = StreamScratch.For(stream);
+        lock (scratch)
+        {
+            var partials = scratch.Partials(stream, schedule.PartialElements(geometry));
+            kernel(stream, config, buffers.Query, buffers.Key, buffers.Value, buffers.SinkLogits, buffers.Output, buffers.LogSumExp,
+                buffers.Sequences, partials, geometry, schedule, default, bounds);
+            SplitKeyCombine.Queue<TConstants, TWindow>(stream, partials, buffers, geometry, schedule, bounds);
+        }
+    }
+
+    private static void CheckThreads(Accelerator accelerator, int threadsPerGroup)
+    {
         if (threadsPerGroup > accelerator.MaxNumThreadsPerGroup)
         {
             // ILGPU's own message ("Invalid group dimensions ... exceeds maximum") would not say what to do.
@@ -42,12 +190,6 @@ public static class AttentionLauncher
                 "For ILGPU's CPU accelerator, create it with KernelGenAccelerators.CreateCpu(context) (a CUDA-like CPU device, up to 1024 threads " +
                 "per group) or with CPUDeviceKind.Nvidia; to run on the CPU for real, call the spec's ForwardCpu instead.");
         }
-
-        AttentionInputs.Validate(buffers.Query.Length, buffers.Key.Length, buffers.Value.Length, buffers.SinkLogits.Length,
-            buffers.Output.Length, buffers.LogSumExp.Length, shape, headDim, hasSinks, writesLogSumExp);
-        var queryTiles = (shape.SeqQ + queryTileSize - 1) / queryTileSize;
-        var config = new KernelConfig(new Index3D(queryTiles, shape.Heads, shape.Batch), new Index3D(threadsPerGroup, 1, 1));
-        return (config, new AttentionKernelArguments(shape, window.DiagonalOffset(shape.SeqQ, shape.SeqK), writesLogSumExp));
     }
 
     /// <summary>

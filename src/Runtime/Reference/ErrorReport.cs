@@ -34,7 +34,8 @@ public readonly record struct ErrorReport(double MaxAbsolute, double MaxRelative
                 worst = index;
             }
 
-            maxRelative = Math.Max(maxRelative, absolute / Math.Max(Math.Abs(e), relativeFloor));
+            // Equal values differ by nothing relatively either, NaN and infinities included (|NaN| would make the ratio NaN).
+            maxRelative = Math.Max(maxRelative, absolute == 0 ? 0 : absolute / Math.Max(Math.Abs(e), relativeFloor));
         }
 
         return new ErrorReport(maxAbsolute, maxRelative, worst);

@@ -75,10 +75,14 @@ public readonly struct SequenceGeometry
         new(shape.Batch, shape.Heads, shape.KvHeads, headDim, (long)shape.KvHeads * headDim, headDim, 0, shape.SeqQ,
             shape.SeqQ, shape.SeqK, writesLogSumExp);
 
-    /// <summary>Sequence <paramref name="batch"/> of a dense batch.</summary>
-    public static SequenceLayout DenseSequence(AttentionShape shape, int headDim, int batch, long diagonalOffset) =>
-        new((long)batch * shape.SeqQ, shape.SeqQ, (long)batch * shape.SeqK * shape.KvHeads * headDim, shape.SeqK, diagonalOffset,
-            (long)batch * shape.Heads * shape.SeqQ);
+    /// <summary>
+    /// Sequence <paramref name="batch"/> of a geometry made by <see cref="Dense"/>: the ILGPU kernel computes it rather than
+    /// read it, so that a dense call needs no layout buffer.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public SequenceLayout DenseSequence(int batch, long diagonalOffset) =>
+        new((long)batch * MaxQueryCount, MaxQueryCount, (long)batch * MaxKeyCount * KeyRowStride, MaxKeyCount, diagonalOffset,
+            (long)batch * Heads * LogSumExpHeadStride);
 
     /// <summary>
     /// A packed batch (FlashAttention's varlen layout): <c>q</c> <c>[totalQ, heads, HeadDim]</c>, <c>k</c> and <c>v</c>
@@ -99,12 +103,23 @@ public readonly struct SequenceGeometry
     public long QueryRow(in SequenceLayout sequence, long query, int head) => ((sequence.QueryStart + query) * Heads + head) * HeadDim;
 
     /// <summary>The slot that holds key position <paramref name="key"/>.</summary>
+    /// <remarks>
+    /// Positions are below <see cref="SequenceLayout.KeyCount"/>, an int, so the ring's remainder is taken in 32 bits: a
+    /// 64-bit remainder is a long software routine on GPUs, and kernels take it for every key element they load.
+    /// </remarks>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public long KeySlot(long key) => RingCapacity == 0 ? key : key % RingCapacity;
+    public long KeySlot(long key) => RingCapacity == 0 ? key : (int)key % RingCapacity;
 
     /// <summary>Where element 0 of key (or value) position <paramref name="key"/> of <paramref name="kvHead"/> starts.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public long KeyRow(in SequenceLayout sequence, long key, int kvHead) => sequence.KeyStart + (KeySlot(key) * KeyRowStride) + (kvHead * KeyHeadStride);
+    public long KeyRow(in SequenceLayout sequence, long key, int kvHead) => SlotRow(sequence, KeySlot(key), kvHead);
+
+    /// <summary>
+    /// Where element 0 of key (or value) slot <paramref name="slot"/> of <paramref name="kvHead"/> starts: <see cref="KeyRow"/>
+    /// without the ring, for kernels that have already found the slot (or know there is no ring, where slots are positions).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public long SlotRow(in SequenceLayout sequence, long slot, int kvHead) => sequence.KeyStart + (slot * KeyRowStride) + (kvHead * KeyHeadStride);
 
     /// <summary>The log-sum-exp element of <c>[head, query]</c> of <paramref name="sequence"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

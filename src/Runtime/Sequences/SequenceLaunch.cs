@@ -1,3 +1,4 @@
+using System;
 using ILGPU;
 using ILGPU.Runtime;
 
@@ -16,4 +17,11 @@ public readonly record struct SequenceBuffers(
     ArrayView<float> Output, ArrayView<float> LogSumExp, ArrayView<SequenceLayout> Sequences);
 
 /// <summary>Queues a spec's ILGPU attention over sequences on <paramref name="stream"/> (a spec's generated <c>ForwardSequences</c>).</summary>
-public delegate void SequenceLaunch(AcceleratorStream stream, SequenceBuffers buffers, SequenceGeometry geometry);
+/// <param name="stream">The stream to queue on.</param>
+/// <param name="buffers">The device buffers, with the layouts on the device.</param>
+/// <param name="geometry">The sizes and strides every sequence shares.</param>
+/// <param name="sequences">
+/// A host copy of <c>buffers.Sequences</c>: the layouts are checked against the buffers from it, since the device copy
+/// cannot be read without waiting for the device.
+/// </param>
+public delegate void SequenceLaunch(AcceleratorStream stream, SequenceBuffers buffers, SequenceGeometry geometry, ReadOnlySpan<SequenceLayout> sequences);

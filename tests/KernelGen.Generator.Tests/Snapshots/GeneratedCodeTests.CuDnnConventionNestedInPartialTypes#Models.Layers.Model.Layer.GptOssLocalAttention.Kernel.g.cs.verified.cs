@@ -10,7 +10,7 @@ static partial class Model
     {
         static partial class GptOssLocalAttention
         {
-            /// <summary>Query rows per tile (one group per query tile, head and batch).</summary>
+            /// <summary>Rows per tile: queries of one head, or (query, head) pairs of the heads that share a key/value head when decoding.</summary>
             public const int QueryTileSize = 32;
 
             /// <summary>Keys per tile staged in shared memory.</summary>
@@ -46,11 +46,13 @@ static partial class Model
             // Staging a tile, each thread issues StagingUnroll loads before it stores any: loads in flight together hide latency.
             private const int StagingUnroll = 8;
 
-            private static readonly global::KernelGen.KernelCache<global::System.Action<global::ILGPU.Runtime.AcceleratorStream, global::ILGPU.KernelConfig, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, global::KernelGen.AttentionKernelArguments, BakedConstants, BakedWindow>> CompiledKernels =
-                new(accelerator => global::ILGPU.Runtime.KernelLoaders.LoadKernel<global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, global::KernelGen.AttentionKernelArguments, BakedConstants, BakedWindow>(accelerator, TiledForwardKernel<BakedConstants, BakedWindow>));
+            private static readonly global::KernelGen.IlgpuTiles Tiles = new(QueryTileSize, KeyTileSize, ThreadsPerGroup);
 
-            private static readonly global::KernelGen.KernelCache<global::System.Action<global::ILGPU.Runtime.AcceleratorStream, global::ILGPU.KernelConfig, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, global::KernelGen.AttentionKernelArguments, BakedConstants, global::KernelGen.RuntimeWindowBounds>> CompiledRuntimeWindowKernels =
-                new(accelerator => global::ILGPU.Runtime.KernelLoaders.LoadKernel<global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, global::KernelGen.AttentionKernelArguments, BakedConstants, global::KernelGen.RuntimeWindowBounds>(accelerator, TiledForwardKernel<BakedConstants, global::KernelGen.RuntimeWindowBounds>));
+            private static readonly global::KernelGen.KernelCache<global::KernelGen.TiledAttentionKernel<BakedConstants, BakedWindow>> CompiledKernels =
+                new(accelerator => global::ILGPU.Runtime.KernelLoaders.LoadKernel<global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<global::KernelGen.SequenceLayout>, global::ILGPU.ArrayView<float>, global::KernelGen.SequenceGeometry, global::KernelGen.AttentionSchedule, BakedConstants, BakedWindow>(accelerator, TiledForwardKernel<BakedConstants, BakedWindow>).Invoke);
+
+            private static readonly global::KernelGen.KernelCache<global::KernelGen.TiledAttentionKernel<BakedConstants, global::KernelGen.RuntimeWindowBounds>> CompiledRuntimeWindowKernels =
+                new(accelerator => global::ILGPU.Runtime.KernelLoaders.LoadKernel<global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<global::KernelGen.SequenceLayout>, global::ILGPU.ArrayView<float>, global::KernelGen.SequenceGeometry, global::KernelGen.AttentionSchedule, BakedConstants, global::KernelGen.RuntimeWindowBounds>(accelerator, TiledForwardKernel<BakedConstants, global::KernelGen.RuntimeWindowBounds>).Invoke);
 
             /// <summary>Runs attention on device buffers, on the accelerator's default stream. Queues the kernel and returns without waiting: synchronise the stream before reading the results.</summary>
             /// <param name="accelerator">The accelerator that owns the buffers.</param>
@@ -60,6 +62,7 @@ static partial class Model
             /// <param name="output">Receives the attention output, shaped like <paramref name="q"/>.</param>
             /// <param name="shape">The sizes; every buffer length is checked against them before anything launches.</param>
             /// <exception cref="global::System.ArgumentException">A size is not positive, <c>Heads</c> is not a multiple of <c>KvHeads</c>, or a buffer length does not match.</exception>
+            /// <remarks>Calls with few queries per sequence split the keys across groups; the rule is on <see cref="ForwardSequences"/>.</remarks>
             public static void Forward(global::ILGPU.Runtime.Accelerator accelerator, global::ILGPU.ArrayView<float> q, global::ILGPU.ArrayView<float> k, global::ILGPU.ArrayView<float> v, global::ILGPU.ArrayView<float> output, global::KernelGen.AttentionShape shape) =>
                 Forward(accelerator.DefaultStream, q, k, v, output, shape);
 
@@ -72,6 +75,7 @@ static partial class Model
             /// <param name="logSumExp">Receives the natural-log log-sum-exp of each row, <c>[batch, heads, seqQ]</c>; -inf for a row that sees no key.</param>
             /// <param name="shape">The sizes; every buffer length is checked against them before anything launches.</param>
             /// <exception cref="global::System.ArgumentException">A size is not positive, <c>Heads</c> is not a multiple of <c>KvHeads</c>, or a buffer length does not match.</exception>
+            /// <remarks>Calls with few queries per sequence split the keys across groups; the rule is on <see cref="ForwardSequences"/>.</remarks>
             public static void Forward(global::ILGPU.Runtime.Accelerator accelerator, global::ILGPU.ArrayView<float> q, global::ILGPU.ArrayView<float> k, global::ILGPU.ArrayView<float> v, global::ILGPU.ArrayView<float> output, global::ILGPU.ArrayView<float> logSumExp, global::KernelGen.AttentionShape shape) =>
                 Forward(accelerator.DefaultStream, q, k, v, output, logSumExp, shape);
 
@@ -83,6 +87,7 @@ static partial class Model
             /// <param name="output">Receives the attention output, shaped like <paramref name="q"/>.</param>
             /// <param name="shape">The sizes; every buffer length is checked against them before anything launches.</param>
             /// <exception cref="global::System.ArgumentException">A size is not positive, <c>Heads</c> is not a multiple of <c>KvHeads</c>, or a buffer length does not match.</exception>
+            /// <remarks>Calls with few queries per sequence split the keys across groups; the rule is on <see cref="ForwardSequences"/>.</remarks>
             public static void Forward(global::ILGPU.Runtime.AcceleratorStream stream, global::ILGPU.ArrayView<float> q, global::ILGPU.ArrayView<float> k, global::ILGPU.ArrayView<float> v, global::ILGPU.ArrayView<float> output, global::KernelGen.AttentionShape shape) =>
                 LaunchForward(stream, new(q, k, v, default, output, default), shape, writesLogSumExp: false);
 
@@ -95,6 +100,7 @@ static partial class Model
             /// <param name="logSumExp">Receives the natural-log log-sum-exp of each row, <c>[batch, heads, seqQ]</c>; -inf for a row that sees no key.</param>
             /// <param name="shape">The sizes; every buffer length is checked against them before anything launches.</param>
             /// <exception cref="global::System.ArgumentException">A size is not positive, <c>Heads</c> is not a multiple of <c>KvHeads</c>, or a buffer length does not match.</exception>
+            /// <remarks>Calls with few queries per sequence split the keys across groups; the rule is on <see cref="ForwardSequences"/>.</remarks>
             public static void Forward(global::ILGPU.Runtime.AcceleratorStream stream, global::ILGPU.ArrayView<float> q, global::ILGPU.ArrayView<float> k, global::ILGPU.ArrayView<float> v, global::ILGPU.ArrayView<float> output, global::ILGPU.ArrayView<float> logSumExp, global::KernelGen.AttentionShape shape) =>
                 LaunchForward(stream, new(q, k, v, default, output, logSumExp), shape, writesLogSumExp: true);
 
@@ -134,22 +140,124 @@ static partial class Model
             /// <param name="window">The window to apply instead of <see cref="Window"/>.</param>
             /// <param name="shape">The sizes; every buffer length is checked against them before anything launches.</param>
             /// <exception cref="global::System.ArgumentException">A size is not positive, <c>Heads</c> is not a multiple of <c>KvHeads</c>, or a buffer length does not match.</exception>
-            public static void ForwardWithRuntimeWindow(global::ILGPU.Runtime.AcceleratorStream stream, global::ILGPU.ArrayView<float> q, global::ILGPU.ArrayView<float> k, global::ILGPU.ArrayView<float> v, global::ILGPU.ArrayView<float> output, global::KernelGen.AttentionWindow window, global::KernelGen.AttentionShape shape)
-            {
-                global::System.ArgumentNullException.ThrowIfNull(stream);
-                var buffers = new global::KernelGen.AttentionLauncher.Buffers(q, k, v, default, output, default);
-                var (config, arguments) = global::KernelGen.AttentionLauncher.Prepare(
-                    stream.Accelerator, buffers, shape, window, HeadDim, QueryTileSize, ThreadsPerGroup, hasSinks: false, writesLogSumExp: false);
-                CompiledRuntimeWindowKernels.Get(stream.Accelerator)(stream, config, q, k, v, default, output, default, arguments, default, new global::KernelGen.RuntimeWindowBounds(window));
-            }
+            public static void ForwardWithRuntimeWindow(global::ILGPU.Runtime.AcceleratorStream stream, global::ILGPU.ArrayView<float> q, global::ILGPU.ArrayView<float> k, global::ILGPU.ArrayView<float> v, global::ILGPU.ArrayView<float> output, global::KernelGen.AttentionWindow window, global::KernelGen.AttentionShape shape) =>
+                global::KernelGen.AttentionLauncher.QueueDense(stream, CompiledRuntimeWindowKernels, new(q, k, v, default, output, default), shape, window, new global::KernelGen.RuntimeWindowBounds(window), Tiles, writesLogSumExp: false);
 
-            private static void LaunchForward(global::ILGPU.Runtime.AcceleratorStream stream, global::KernelGen.AttentionLauncher.Buffers buffers, global::KernelGen.AttentionShape shape, bool writesLogSumExp)
-            {
-                global::System.ArgumentNullException.ThrowIfNull(stream);
-                var (config, arguments) = global::KernelGen.AttentionLauncher.Prepare(
-                    stream.Accelerator, buffers, shape, Window, HeadDim, QueryTileSize, ThreadsPerGroup, hasSinks: false, writesLogSumExp);
-                CompiledKernels.Get(stream.Accelerator)(stream, config, buffers.Query, buffers.Key, buffers.Value, buffers.SinkLogits, buffers.Output, buffers.LogSumExp, arguments, default, default);
-            }
+            private static void LaunchForward(global::ILGPU.Runtime.AcceleratorStream stream, global::KernelGen.AttentionLauncher.Buffers buffers, global::KernelGen.AttentionShape shape, bool writesLogSumExp) =>
+                global::KernelGen.AttentionLauncher.QueueDense(stream, CompiledKernels, buffers, shape, Window, default(BakedWindow), Tiles, writesLogSumExp);
+
+            /// <summary>
+            /// Runs attention over sequences laid out any way a <see cref="global::KernelGen.SequenceGeometry"/> and one
+            /// <see cref="global::KernelGen.SequenceLayout"/> per sequence describe: a packed variable-length batch, or new
+            /// queries against a KV cache (a ring wraps at its end). The window applies inside each sequence, on its own
+            /// diagonal. Queues the kernel and returns without waiting: synchronise the stream before reading the results.
+            /// </summary>
+            /// <param name="stream">The stream to queue the kernel on.</param>
+            /// <param name="buffers">The device buffers, with the layouts on the device.</param>
+            /// <param name="geometry">The sizes and strides every sequence shares.</param>
+            /// <param name="sequences">A host copy of <c>buffers.Sequences</c>, from which every layout is checked against the buffers before anything launches.</param>
+            /// <exception cref="global::System.ArgumentException">The geometry does not fit this kernel, a layout reaches outside its buffers, or a ring no longer holds a key the window shows.</exception>
+            /// <remarks>
+            /// The schedule follows from the sizes alone (<see cref="global::KernelGen.AttentionSchedule"/>), so a shape always runs
+            /// the same way. When some sequence has more than <see cref="QueryTileSize"/> queries: one group per tile of
+            /// <see cref="QueryTileSize"/> queries, query head and sequence. Otherwise (decoding, short chunks) a group's rows are
+            /// the (query, head) pairs of the query heads that share a key/value head, so each key and value is read once for
+            /// all of them; and when that makes fewer than <see cref="global::KernelGen.AttentionSchedule.TargetGroups"/> groups,
+            /// the key tiles a group would visit are split among up to <c>TargetGroups / groups</c> groups of at least
+            /// <see cref="global::KernelGen.AttentionSchedule.MinKeyTilesPerSplit"/> tiles of <see cref="KeyTileSize"/> keys
+            /// (flash-decoding), whose partial results a second kernel on the same stream combines by log-sum-exp. Partial
+            /// results live in a buffer kept per stream and reused, grown (after waiting for the stream) when a call needs more.
+            /// </remarks>
+            public static void ForwardSequences(global::ILGPU.Runtime.AcceleratorStream stream, global::KernelGen.SequenceBuffers buffers, global::KernelGen.SequenceGeometry geometry, global::System.ReadOnlySpan<global::KernelGen.SequenceLayout> sequences) =>
+                global::KernelGen.AttentionLauncher.QueueSequences(stream, CompiledKernels, buffers, geometry, sequences, default(BakedWindow), Tiles);
+
+            /// <summary>
+            /// Runs attention on a packed variable-length batch (FlashAttention's varlen layout), on the accelerator's default stream: the window applies inside each sequence, on the sequence's own bottom-right diagonal.
+            /// Waits for the work already queued on the stream (the offsets are uploaded to a buffer kept per stream), then
+            /// queues the kernel and returns without waiting for it.
+            /// </summary>
+            /// <param name="accelerator">The accelerator that owns the buffers.</param>
+            /// <param name="q">Queries of every sequence, packed <c>[totalQ, heads, HeadDim]</c>: sequence <c>b</c> holds tokens <c>cuSeqLensQ[b]</c> to <c>cuSeqLensQ[b + 1] - 1</c>.</param>
+            /// <param name="k">Keys of every sequence, packed <c>[totalK, kvHeads, HeadDim]</c>: sequence <c>b</c> holds tokens <c>cuSeqLensK[b]</c> to <c>cuSeqLensK[b + 1] - 1</c>.</param>
+            /// <param name="v">Values, packed like <paramref name="k"/>.</param>
+            /// <param name="output">Receives the attention output, shaped like <paramref name="q"/>.</param>
+            /// <param name="cuSeqLensQ">Cumulative query lengths on the host, <c>batch + 1</c> entries: 0, then each sequence's end.</param>
+            /// <param name="cuSeqLensK">Cumulative key lengths on the host, <c>batch + 1</c> entries.</param>
+            /// <param name="maxSeqLenQ">At least the longest sequence's queries (FlashAttention's <c>max_seqlen_q</c>).</param>
+            /// <param name="maxSeqLenK">At least the longest sequence's keys (FlashAttention's <c>max_seqlen_k</c>).</param>
+            /// <param name="heads">Query heads.</param>
+            /// <param name="kvHeads">Key/value heads; <paramref name="heads"/> must be a multiple of it.</param>
+            /// <exception cref="global::System.ArgumentException">The offsets do not start at 0, decrease, or do not end at the tokens the buffers hold (the message names the first bad entry); a maximum length is below the longest sequence; or a buffer length does not match.</exception>
+            /// <remarks>Calls with few queries per sequence split the keys across groups; the rule is on <see cref="ForwardSequences"/>.</remarks>
+            public static void ForwardVarlen(global::ILGPU.Runtime.Accelerator accelerator, global::ILGPU.ArrayView<float> q, global::ILGPU.ArrayView<float> k, global::ILGPU.ArrayView<float> v, global::ILGPU.ArrayView<float> output, global::System.ReadOnlySpan<int> cuSeqLensQ, global::System.ReadOnlySpan<int> cuSeqLensK, int maxSeqLenQ, int maxSeqLenK, int heads, int kvHeads) =>
+                ForwardVarlen(accelerator.DefaultStream, q, k, v, output, cuSeqLensQ, cuSeqLensK, maxSeqLenQ, maxSeqLenK, heads, kvHeads);
+
+            /// <summary>
+            /// Runs attention on a packed variable-length batch (FlashAttention's varlen layout), on <paramref name="stream"/>: the window applies inside each sequence, on the sequence's own bottom-right diagonal.
+            /// Waits for the work already queued on the stream (the offsets are uploaded to a buffer kept per stream), then
+            /// queues the kernel and returns without waiting for it.
+            /// </summary>
+            /// <param name="stream">The stream to queue the kernel on.</param>
+            /// <param name="q">Queries of every sequence, packed <c>[totalQ, heads, HeadDim]</c>: sequence <c>b</c> holds tokens <c>cuSeqLensQ[b]</c> to <c>cuSeqLensQ[b + 1] - 1</c>.</param>
+            /// <param name="k">Keys of every sequence, packed <c>[totalK, kvHeads, HeadDim]</c>: sequence <c>b</c> holds tokens <c>cuSeqLensK[b]</c> to <c>cuSeqLensK[b + 1] - 1</c>.</param>
+            /// <param name="v">Values, packed like <paramref name="k"/>.</param>
+            /// <param name="output">Receives the attention output, shaped like <paramref name="q"/>.</param>
+            /// <param name="cuSeqLensQ">Cumulative query lengths on the host, <c>batch + 1</c> entries: 0, then each sequence's end.</param>
+            /// <param name="cuSeqLensK">Cumulative key lengths on the host, <c>batch + 1</c> entries.</param>
+            /// <param name="maxSeqLenQ">At least the longest sequence's queries (FlashAttention's <c>max_seqlen_q</c>).</param>
+            /// <param name="maxSeqLenK">At least the longest sequence's keys (FlashAttention's <c>max_seqlen_k</c>).</param>
+            /// <param name="heads">Query heads.</param>
+            /// <param name="kvHeads">Key/value heads; <paramref name="heads"/> must be a multiple of it.</param>
+            /// <exception cref="global::System.ArgumentException">The offsets do not start at 0, decrease, or do not end at the tokens the buffers hold (the message names the first bad entry); a maximum length is below the longest sequence; or a buffer length does not match.</exception>
+            /// <remarks>Calls with few queries per sequence split the keys across groups; the rule is on <see cref="ForwardSequences"/>.</remarks>
+            public static void ForwardVarlen(global::ILGPU.Runtime.AcceleratorStream stream, global::ILGPU.ArrayView<float> q, global::ILGPU.ArrayView<float> k, global::ILGPU.ArrayView<float> v, global::ILGPU.ArrayView<float> output, global::System.ReadOnlySpan<int> cuSeqLensQ, global::System.ReadOnlySpan<int> cuSeqLensK, int maxSeqLenQ, int maxSeqLenK, int heads, int kvHeads) =>
+                global::KernelGen.AttentionLauncher.QueueVarlen(stream, CompiledKernels, new(q, k, v, default, output, default),
+                    cuSeqLensQ, cuSeqLensK, maxSeqLenQ, maxSeqLenK, heads, kvHeads, Alignment, default(BakedWindow), Tiles, writesLogSumExp: false);
+
+            /// <summary>
+            /// Runs attention on a packed variable-length batch and writes the log-sum-exp (FlashAttention's varlen layout), on the accelerator's default stream: the window applies inside each sequence, on the sequence's own bottom-right diagonal.
+            /// Waits for the work already queued on the stream (the offsets are uploaded to a buffer kept per stream), then
+            /// queues the kernel and returns without waiting for it.
+            /// </summary>
+            /// <param name="accelerator">The accelerator that owns the buffers.</param>
+            /// <param name="q">Queries of every sequence, packed <c>[totalQ, heads, HeadDim]</c>: sequence <c>b</c> holds tokens <c>cuSeqLensQ[b]</c> to <c>cuSeqLensQ[b + 1] - 1</c>.</param>
+            /// <param name="k">Keys of every sequence, packed <c>[totalK, kvHeads, HeadDim]</c>: sequence <c>b</c> holds tokens <c>cuSeqLensK[b]</c> to <c>cuSeqLensK[b + 1] - 1</c>.</param>
+            /// <param name="v">Values, packed like <paramref name="k"/>.</param>
+            /// <param name="output">Receives the attention output, shaped like <paramref name="q"/>.</param>
+            /// <param name="logSumExp">Receives the natural-log log-sum-exp of each row, <c>[heads, totalQ]</c>; -inf for a row that sees no key.</param>
+            /// <param name="cuSeqLensQ">Cumulative query lengths on the host, <c>batch + 1</c> entries: 0, then each sequence's end.</param>
+            /// <param name="cuSeqLensK">Cumulative key lengths on the host, <c>batch + 1</c> entries.</param>
+            /// <param name="maxSeqLenQ">At least the longest sequence's queries (FlashAttention's <c>max_seqlen_q</c>).</param>
+            /// <param name="maxSeqLenK">At least the longest sequence's keys (FlashAttention's <c>max_seqlen_k</c>).</param>
+            /// <param name="heads">Query heads.</param>
+            /// <param name="kvHeads">Key/value heads; <paramref name="heads"/> must be a multiple of it.</param>
+            /// <exception cref="global::System.ArgumentException">The offsets do not start at 0, decrease, or do not end at the tokens the buffers hold (the message names the first bad entry); a maximum length is below the longest sequence; or a buffer length does not match.</exception>
+            /// <remarks>Calls with few queries per sequence split the keys across groups; the rule is on <see cref="ForwardSequences"/>.</remarks>
+            public static void ForwardVarlen(global::ILGPU.Runtime.Accelerator accelerator, global::ILGPU.ArrayView<float> q, global::ILGPU.ArrayView<float> k, global::ILGPU.ArrayView<float> v, global::ILGPU.ArrayView<float> output, global::ILGPU.ArrayView<float> logSumExp, global::System.ReadOnlySpan<int> cuSeqLensQ, global::System.ReadOnlySpan<int> cuSeqLensK, int maxSeqLenQ, int maxSeqLenK, int heads, int kvHeads) =>
+                ForwardVarlen(accelerator.DefaultStream, q, k, v, output, logSumExp, cuSeqLensQ, cuSeqLensK, maxSeqLenQ, maxSeqLenK, heads, kvHeads);
+
+            /// <summary>
+            /// Runs attention on a packed variable-length batch and writes the log-sum-exp (FlashAttention's varlen layout), on <paramref name="stream"/>: the window applies inside each sequence, on the sequence's own bottom-right diagonal.
+            /// Waits for the work already queued on the stream (the offsets are uploaded to a buffer kept per stream), then
+            /// queues the kernel and returns without waiting for it.
+            /// </summary>
+            /// <param name="stream">The stream to queue the kernel on.</param>
+            /// <param name="q">Queries of every sequence, packed <c>[totalQ, heads, HeadDim]</c>: sequence <c>b</c> holds tokens <c>cuSeqLensQ[b]</c> to <c>cuSeqLensQ[b + 1] - 1</c>.</param>
+            /// <param name="k">Keys of every sequence, packed <c>[totalK, kvHeads, HeadDim]</c>: sequence <c>b</c> holds tokens <c>cuSeqLensK[b]</c> to <c>cuSeqLensK[b + 1] - 1</c>.</param>
+            /// <param name="v">Values, packed like <paramref name="k"/>.</param>
+            /// <param name="output">Receives the attention output, shaped like <paramref name="q"/>.</param>
+            /// <param name="logSumExp">Receives the natural-log log-sum-exp of each row, <c>[heads, totalQ]</c>; -inf for a row that sees no key.</param>
+            /// <param name="cuSeqLensQ">Cumulative query lengths on the host, <c>batch + 1</c> entries: 0, then each sequence's end.</param>
+            /// <param name="cuSeqLensK">Cumulative key lengths on the host, <c>batch + 1</c> entries.</param>
+            /// <param name="maxSeqLenQ">At least the longest sequence's queries (FlashAttention's <c>max_seqlen_q</c>).</param>
+            /// <param name="maxSeqLenK">At least the longest sequence's keys (FlashAttention's <c>max_seqlen_k</c>).</param>
+            /// <param name="heads">Query heads.</param>
+            /// <param name="kvHeads">Key/value heads; <paramref name="heads"/> must be a multiple of it.</param>
+            /// <exception cref="global::System.ArgumentException">The offsets do not start at 0, decrease, or do not end at the tokens the buffers hold (the message names the first bad entry); a maximum length is below the longest sequence; or a buffer length does not match.</exception>
+            /// <remarks>Calls with few queries per sequence split the keys across groups; the rule is on <see cref="ForwardSequences"/>.</remarks>
+            public static void ForwardVarlen(global::ILGPU.Runtime.AcceleratorStream stream, global::ILGPU.ArrayView<float> q, global::ILGPU.ArrayView<float> k, global::ILGPU.ArrayView<float> v, global::ILGPU.ArrayView<float> output, global::ILGPU.ArrayView<float> logSumExp, global::System.ReadOnlySpan<int> cuSeqLensQ, global::System.ReadOnlySpan<int> cuSeqLensK, int maxSeqLenQ, int maxSeqLenK, int heads, int kvHeads) =>
+                global::KernelGen.AttentionLauncher.QueueVarlen(stream, CompiledKernels, new(q, k, v, default, output, logSumExp),
+                    cuSeqLensQ, cuSeqLensK, maxSeqLenQ, maxSeqLenK, heads, kvHeads, Alignment, default(BakedWindow), Tiles, writesLogSumExp: true);
 
             /// <summary>
             /// The spec's window as constants. The kernel takes its bounds as a type argument: this struct folds them into
@@ -183,20 +291,26 @@ static partial class Model
                 public bool HasSinks => false;
             }
 
-            /// <summary>Element <paramref name="index"/> of the query tile starting at <paramref name="queryStart"/>, row-major; zero past the last query.</summary>
+            /// <summary>Element <paramref name="index"/> of the query tile whose rows start at <paramref name="tileStart"/>, row-major; zero past the sequence's last query.</summary>
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-            private static float QueryTileElement(global::ILGPU.ArrayView<float> q, global::KernelGen.AttentionKernelArguments arguments, int batch, int head, int queryStart, int index)
+            private static float QueryTileElement(global::ILGPU.ArrayView<float> q, global::KernelGen.SequenceGeometry geometry, global::KernelGen.SequenceLayout sequence, global::KernelGen.AttentionSchedule schedule, int firstHead, int tileStart, int index)
             {
-                int query = queryStart + (index / HeadDim);
-                return query < arguments.SeqQ ? q[arguments.QueryRow(batch, query, head, HeadDim) + (index % HeadDim)] : 0f;
+                int row = index / HeadDim;
+                int query = schedule.RowQuery(tileStart, row);
+                return query < sequence.QueryCount ? q[geometry.QueryRow(sequence, query, schedule.RowHead(firstHead, tileStart, row)) + (index % HeadDim)] : 0f;
             }
 
-            /// <summary>Element <paramref name="index"/> of the key (or value) tile starting at <paramref name="keyStart"/>, row-major; zero past the last key.</summary>
+            /// <summary>
+            /// Element <paramref name="index"/> of the key (or value) tile starting at key position <paramref name="keyStart"/>,
+            /// row-major; zero past the sequence's last key. Callers pass <paramref name="ring"/> as a constant, under a branch on
+            /// the geometry: a ring's slot is a remainder, which the flat path must not pay for.
+            /// </summary>
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-            private static float KeyTileElement(global::ILGPU.ArrayView<float> source, global::KernelGen.AttentionKernelArguments arguments, int batch, int kvHead, int keyStart, int index)
+            private static float KeyTileElement(global::ILGPU.ArrayView<float> source, global::KernelGen.SequenceGeometry geometry, global::KernelGen.SequenceLayout sequence, int kvHead, int keyStart, int index, bool ring)
             {
                 int key = keyStart + (index / HeadDim);
-                return key < arguments.SeqK ? source[arguments.KeyRow(batch, key, kvHead, HeadDim) + (index % HeadDim)] : 0f;
+                long row = ring ? geometry.KeyRow(sequence, key, kvHead) : geometry.SlotRow(sequence, key, kvHead);
+                return key < sequence.KeyCount ? source[row + (index % HeadDim)] : 0f;
             }
 
             /// <summary>Where element <paramref name="index"/> of a row-major tile lands in a tile whose rows are padded by one float.</summary>
@@ -204,11 +318,12 @@ static partial class Model
             private static int PaddedIndex(int index) => index + (index / HeadDim);
 
             /// <summary>
-            /// One group computes one tile of queries for one head of one sequence. It stages Q once; then, for each key tile
-            /// the window reaches: (1) stage K; (2) partial dot products, one block of scores per item; (3) each row's owner
-            /// completes its scores and runs the online softmax once for the row, while V is staged; (4) every thread rescales
-            /// its output block and adds P·V. Three barriers per tile: the next tile's K is staged during this tile's P·V, which
-            /// reads V and the probabilities, not K.
+            /// One group computes one tile of rows of one sequence: queries of one head, or when decoding, (query, head) pairs of
+            /// the heads that share a key/value head, and when the keys are split, for its share of the key tiles only (see
+            /// <c>AttentionSchedule</c>). It stages Q once; then, for each key tile the window reaches: (1) stage K; (2) partial
+            /// dot products, one block of scores per item; (3) each row's owner completes its scores and runs the online softmax
+            /// once for the row, while V is staged; (4) every thread rescales its output block and adds P·V. Three barriers per
+            /// tile: the next tile's K is staged during this tile's P·V, which reads V and the probabilities, not K.
             /// </summary>
             private static void TiledForwardKernel<TConstants, TWindow>(
                 global::ILGPU.ArrayView<float> q,
@@ -217,7 +332,10 @@ static partial class Model
                 global::ILGPU.ArrayView<float> sinkLogits,
                 global::ILGPU.ArrayView<float> output,
                 global::ILGPU.ArrayView<float> logSumExp,
-                global::KernelGen.AttentionKernelArguments arguments,
+                global::ILGPU.ArrayView<global::KernelGen.SequenceLayout> sequences,
+                global::ILGPU.ArrayView<float> partials,
+                global::KernelGen.SequenceGeometry geometry,
+                global::KernelGen.AttentionSchedule schedule,
                 TConstants constants,
                 TWindow window)
                 where TConstants : struct, global::KernelGen.IKernelConstants
@@ -236,29 +354,36 @@ static partial class Model
                 var rowSum = global::ILGPU.SharedMemory.Allocate<float>(QueryTileSize);
                 var rowRescale = global::ILGPU.SharedMemory.Allocate<float>(QueryTileSize);
 
+                // The grid: x = row tile and split, y = query head (or key/value head when decoding), z = sequence. A dense call
+                // passes no layouts: the schedule computes them.
                 int thread = global::ILGPU.Group.IdxX;
-                int queryStart = global::ILGPU.Grid.IdxX * QueryTileSize;
-                int head = global::ILGPU.Grid.IdxY;
-                int batch = global::ILGPU.Grid.IdxZ;
-                int kvHead = head / arguments.HeadsPerKvHead;
-                int queryEnd = queryStart + QueryTileSize < arguments.SeqQ ? queryStart + QueryTileSize : arguments.SeqQ;
+                int split = schedule.Split(global::ILGPU.Grid.IdxX);
+                int tileStart = schedule.TileStart(global::ILGPU.Grid.IdxX, QueryTileSize);
+                int firstHead = schedule.FirstHead(global::ILGPU.Grid.IdxY);
+                int kvHead = firstHead / geometry.HeadsPerKvHead;
+                int sequenceIndex = global::ILGPU.Grid.IdxZ;
+                var sequence = schedule.Sequence(sequences, geometry, sequenceIndex);
+
+                // The tile's rows hold queries queryStart .. queryEnd - 1 of the sequence.
+                int queryStart = schedule.RowQuery(tileStart, 0);
+                int lastQuery = schedule.RowQuery(tileStart, QueryTileSize - 1);
+                int queryEnd = lastQuery < sequence.QueryCount ? lastQuery + 1 : sequence.QueryCount;
 
                 // This thread's output block: rows rowGroup + r * RowGroups and dimensions dimGroup + d * DimGroups.
                 int dimGroup = thread % DimGroups;
                 int rowGroup = thread / DimGroups;
-                long firstQuery = queryStart + rowGroup;
 
                 // Stage this tile's query rows (zero past the last query, never written back); start every row's statistics.
                 for (int index = thread; index < QueryTileSize * HeadDim; index += StagingUnroll * ThreadsPerGroup)
                 {
-                    float element0 = QueryTileElement(q, arguments, batch, head, queryStart, index);
-                    float element1 = QueryTileElement(q, arguments, batch, head, queryStart, index + (1 * ThreadsPerGroup));
-                    float element2 = QueryTileElement(q, arguments, batch, head, queryStart, index + (2 * ThreadsPerGroup));
-                    float element3 = QueryTileElement(q, arguments, batch, head, queryStart, index + (3 * ThreadsPerGroup));
-                    float element4 = QueryTileElement(q, arguments, batch, head, queryStart, index + (4 * ThreadsPerGroup));
-                    float element5 = QueryTileElement(q, arguments, batch, head, queryStart, index + (5 * ThreadsPerGroup));
-                    float element6 = QueryTileElement(q, arguments, batch, head, queryStart, index + (6 * ThreadsPerGroup));
-                    float element7 = QueryTileElement(q, arguments, batch, head, queryStart, index + (7 * ThreadsPerGroup));
+                    float element0 = QueryTileElement(q, geometry, sequence, schedule, firstHead, tileStart, index);
+                    float element1 = QueryTileElement(q, geometry, sequence, schedule, firstHead, tileStart, index + (1 * ThreadsPerGroup));
+                    float element2 = QueryTileElement(q, geometry, sequence, schedule, firstHead, tileStart, index + (2 * ThreadsPerGroup));
+                    float element3 = QueryTileElement(q, geometry, sequence, schedule, firstHead, tileStart, index + (3 * ThreadsPerGroup));
+                    float element4 = QueryTileElement(q, geometry, sequence, schedule, firstHead, tileStart, index + (4 * ThreadsPerGroup));
+                    float element5 = QueryTileElement(q, geometry, sequence, schedule, firstHead, tileStart, index + (5 * ThreadsPerGroup));
+                    float element6 = QueryTileElement(q, geometry, sequence, schedule, firstHead, tileStart, index + (6 * ThreadsPerGroup));
+                    float element7 = QueryTileElement(q, geometry, sequence, schedule, firstHead, tileStart, index + (7 * ThreadsPerGroup));
                     queryTile[PaddedIndex(index)] = element0;
                     queryTile[PaddedIndex(index + (1 * ThreadsPerGroup))] = element1;
                     queryTile[PaddedIndex(index + (2 * ThreadsPerGroup))] = element2;
@@ -284,12 +409,15 @@ static partial class Model
                 float out6_0 = 0f; float out6_1 = 0f; float out6_2 = 0f; float out6_3 = 0f; float out6_4 = 0f; float out6_5 = 0f; float out6_6 = 0f; float out6_7 = 0f;
                 float out7_0 = 0f; float out7_1 = 0f; float out7_2 = 0f; float out7_3 = 0f; float out7_4 = 0f; float out7_5 = 0f; float out7_6 = 0f; float out7_7 = 0f;
 
-                // Key tiles wholly outside the window are never visited; the loop bounds are the same for the whole group.
+                // Key tiles wholly outside the window are never visited; with the keys split, this group visits its share of the
+                // rest. The loop bounds are the same for the whole group.
                 var plan = global::KernelGen.KeyTilePlan.ForQueryTile(
-                    queryStart, queryEnd, arguments.DiagonalOffset,
+                    queryStart, queryEnd, sequence.DiagonalOffset,
                     window.HasLeftBound, window.Left, window.HasRightBound, window.Right,
-                    arguments.SeqK, KeyTileSize);
-                for (int tile = plan.FirstTile; tile < plan.EndTile; tile++)
+                    sequence.KeyCount, KeyTileSize);
+                int firstTile = schedule.SplitFirstTile(plan, split);
+                int endTile = schedule.SplitFirstTile(plan, split + 1);
+                for (int tile = firstTile; tile < endTile; tile++)
                 {
                     int keyStart = tile * KeyTileSize;
 
@@ -297,24 +425,49 @@ static partial class Model
                     bool masked = plan.NeedsMask(tile);
 
                     // (1) Stage K, coalesced: consecutive threads read consecutive elements of a key row.
-                    for (int index = thread; index < KeyTileSize * HeadDim; index += StagingUnroll * ThreadsPerGroup)
+                    if (geometry.RingCapacity == 0)
                     {
-                        float element0 = KeyTileElement(k, arguments, batch, kvHead, keyStart, index);
-                        float element1 = KeyTileElement(k, arguments, batch, kvHead, keyStart, index + (1 * ThreadsPerGroup));
-                        float element2 = KeyTileElement(k, arguments, batch, kvHead, keyStart, index + (2 * ThreadsPerGroup));
-                        float element3 = KeyTileElement(k, arguments, batch, kvHead, keyStart, index + (3 * ThreadsPerGroup));
-                        float element4 = KeyTileElement(k, arguments, batch, kvHead, keyStart, index + (4 * ThreadsPerGroup));
-                        float element5 = KeyTileElement(k, arguments, batch, kvHead, keyStart, index + (5 * ThreadsPerGroup));
-                        float element6 = KeyTileElement(k, arguments, batch, kvHead, keyStart, index + (6 * ThreadsPerGroup));
-                        float element7 = KeyTileElement(k, arguments, batch, kvHead, keyStart, index + (7 * ThreadsPerGroup));
-                        keyTile[PaddedIndex(index)] = element0;
-                        keyTile[PaddedIndex(index + (1 * ThreadsPerGroup))] = element1;
-                        keyTile[PaddedIndex(index + (2 * ThreadsPerGroup))] = element2;
-                        keyTile[PaddedIndex(index + (3 * ThreadsPerGroup))] = element3;
-                        keyTile[PaddedIndex(index + (4 * ThreadsPerGroup))] = element4;
-                        keyTile[PaddedIndex(index + (5 * ThreadsPerGroup))] = element5;
-                        keyTile[PaddedIndex(index + (6 * ThreadsPerGroup))] = element6;
-                        keyTile[PaddedIndex(index + (7 * ThreadsPerGroup))] = element7;
+                        for (int index = thread; index < KeyTileSize * HeadDim; index += StagingUnroll * ThreadsPerGroup)
+                        {
+                            float element0 = KeyTileElement(k, geometry, sequence, kvHead, keyStart, index, ring: false);
+                            float element1 = KeyTileElement(k, geometry, sequence, kvHead, keyStart, index + (1 * ThreadsPerGroup), ring: false);
+                            float element2 = KeyTileElement(k, geometry, sequence, kvHead, keyStart, index + (2 * ThreadsPerGroup), ring: false);
+                            float element3 = KeyTileElement(k, geometry, sequence, kvHead, keyStart, index + (3 * ThreadsPerGroup), ring: false);
+                            float element4 = KeyTileElement(k, geometry, sequence, kvHead, keyStart, index + (4 * ThreadsPerGroup), ring: false);
+                            float element5 = KeyTileElement(k, geometry, sequence, kvHead, keyStart, index + (5 * ThreadsPerGroup), ring: false);
+                            float element6 = KeyTileElement(k, geometry, sequence, kvHead, keyStart, index + (6 * ThreadsPerGroup), ring: false);
+                            float element7 = KeyTileElement(k, geometry, sequence, kvHead, keyStart, index + (7 * ThreadsPerGroup), ring: false);
+                            keyTile[PaddedIndex(index)] = element0;
+                            keyTile[PaddedIndex(index + (1 * ThreadsPerGroup))] = element1;
+                            keyTile[PaddedIndex(index + (2 * ThreadsPerGroup))] = element2;
+                            keyTile[PaddedIndex(index + (3 * ThreadsPerGroup))] = element3;
+                            keyTile[PaddedIndex(index + (4 * ThreadsPerGroup))] = element4;
+                            keyTile[PaddedIndex(index + (5 * ThreadsPerGroup))] = element5;
+                            keyTile[PaddedIndex(index + (6 * ThreadsPerGroup))] = element6;
+                            keyTile[PaddedIndex(index + (7 * ThreadsPerGroup))] = element7;
+                        }
+                    }
+                    else
+                    {
+                        for (int index = thread; index < KeyTileSize * HeadDim; index += StagingUnroll * ThreadsPerGroup)
+                        {
+                            float element0 = KeyTileElement(k, geometry, sequence, kvHead, keyStart, index, ring: true);
+                            float element1 = KeyTileElement(k, geometry, sequence, kvHead, keyStart, index + (1 * ThreadsPerGroup), ring: true);
+                            float element2 = KeyTileElement(k, geometry, sequence, kvHead, keyStart, index + (2 * ThreadsPerGroup), ring: true);
+                            float element3 = KeyTileElement(k, geometry, sequence, kvHead, keyStart, index + (3 * ThreadsPerGroup), ring: true);
+                            float element4 = KeyTileElement(k, geometry, sequence, kvHead, keyStart, index + (4 * ThreadsPerGroup), ring: true);
+                            float element5 = KeyTileElement(k, geometry, sequence, kvHead, keyStart, index + (5 * ThreadsPerGroup), ring: true);
+                            float element6 = KeyTileElement(k, geometry, sequence, kvHead, keyStart, index + (6 * ThreadsPerGroup), ring: true);
+                            float element7 = KeyTileElement(k, geometry, sequence, kvHead, keyStart, index + (7 * ThreadsPerGroup), ring: true);
+                            keyTile[PaddedIndex(index)] = element0;
+                            keyTile[PaddedIndex(index + (1 * ThreadsPerGroup))] = element1;
+                            keyTile[PaddedIndex(index + (2 * ThreadsPerGroup))] = element2;
+                            keyTile[PaddedIndex(index + (3 * ThreadsPerGroup))] = element3;
+                            keyTile[PaddedIndex(index + (4 * ThreadsPerGroup))] = element4;
+                            keyTile[PaddedIndex(index + (5 * ThreadsPerGroup))] = element5;
+                            keyTile[PaddedIndex(index + (6 * ThreadsPerGroup))] = element6;
+                            keyTile[PaddedIndex(index + (7 * ThreadsPerGroup))] = element7;
+                        }
                     }
 
                     global::ILGPU.Group.Barrier();
@@ -326,8 +479,8 @@ static partial class Model
                     {
                         int keyGroup = item % KeyGroups;
                         int itemRowGroup = (item / KeyGroups) % RowGroups;
-                        int split = item / (KeyGroups * RowGroups);
-                        int firstDim = split * DimsPerSplit;
+                        int dimSplit = item / (KeyGroups * RowGroups);
+                        int firstDim = dimSplit * DimsPerSplit;
                         float dot0_0 = 0f; float dot0_1 = 0f; float dot0_2 = 0f; float dot0_3 = 0f; float dot0_4 = 0f; float dot0_5 = 0f; float dot0_6 = 0f; float dot0_7 = 0f;
                         float dot1_0 = 0f; float dot1_1 = 0f; float dot1_2 = 0f; float dot1_3 = 0f; float dot1_4 = 0f; float dot1_5 = 0f; float dot1_6 = 0f; float dot1_7 = 0f;
                         float dot2_0 = 0f; float dot2_1 = 0f; float dot2_2 = 0f; float dot2_3 = 0f; float dot2_4 = 0f; float dot2_5 = 0f; float dot2_6 = 0f; float dot2_7 = 0f;
@@ -367,7 +520,7 @@ static partial class Model
                         }
 
                         // Stored [key][row], the order in which the row statistics and P·V read them.
-                        int scoreIndex = (split * KeyTileSize * QueryTileSize) + (keyGroup * QueryTileSize) + itemRowGroup;
+                        int scoreIndex = (dimSplit * KeyTileSize * QueryTileSize) + (keyGroup * QueryTileSize) + itemRowGroup;
                         scoreTile[scoreIndex + (0 * KeyGroups * QueryTileSize) + (0 * RowGroups)] = dot0_0;
                         scoreTile[scoreIndex + (1 * KeyGroups * QueryTileSize) + (0 * RowGroups)] = dot0_1;
                         scoreTile[scoreIndex + (2 * KeyGroups * QueryTileSize) + (0 * RowGroups)] = dot0_2;
@@ -440,7 +593,7 @@ static partial class Model
                     //     fixed hooks (scale, soft cap, mask), then the online softmax. The probabilities replace the scores in split 0.
                     for (int row = thread; row < QueryTileSize; row += ThreadsPerGroup)
                     {
-                        long query = queryStart + row;
+                        int query = schedule.RowQuery(tileStart, row);
                         float tileMax = float.NegativeInfinity;
                         for (int key = 0; key < KeyTileSize; key++)
                         {
@@ -453,7 +606,7 @@ static partial class Model
                             }
 
                             // A hidden key's score is replaced, never combined with anything: its key may hold NaN or inf.
-                            if (masked && !global::KernelGen.WindowMask.IsVisible(window, query, keyStart + key, arguments.DiagonalOffset, arguments.SeqK))
+                            if (masked && !global::KernelGen.WindowMask.IsVisible(window, query, keyStart + key, sequence.DiagonalOffset, sequence.KeyCount))
                             {
                                 score = float.NegativeInfinity;
                             }
@@ -482,24 +635,49 @@ static partial class Model
                     }
 
                     // V is staged while the row statistics are computed: nothing reads it before the barrier.
-                    for (int index = thread; index < KeyTileSize * HeadDim; index += StagingUnroll * ThreadsPerGroup)
+                    if (geometry.RingCapacity == 0)
                     {
-                        float element0 = KeyTileElement(v, arguments, batch, kvHead, keyStart, index);
-                        float element1 = KeyTileElement(v, arguments, batch, kvHead, keyStart, index + (1 * ThreadsPerGroup));
-                        float element2 = KeyTileElement(v, arguments, batch, kvHead, keyStart, index + (2 * ThreadsPerGroup));
-                        float element3 = KeyTileElement(v, arguments, batch, kvHead, keyStart, index + (3 * ThreadsPerGroup));
-                        float element4 = KeyTileElement(v, arguments, batch, kvHead, keyStart, index + (4 * ThreadsPerGroup));
-                        float element5 = KeyTileElement(v, arguments, batch, kvHead, keyStart, index + (5 * ThreadsPerGroup));
-                        float element6 = KeyTileElement(v, arguments, batch, kvHead, keyStart, index + (6 * ThreadsPerGroup));
-                        float element7 = KeyTileElement(v, arguments, batch, kvHead, keyStart, index + (7 * ThreadsPerGroup));
-                        valueTile[index] = element0;
-                        valueTile[index + (1 * ThreadsPerGroup)] = element1;
-                        valueTile[index + (2 * ThreadsPerGroup)] = element2;
-                        valueTile[index + (3 * ThreadsPerGroup)] = element3;
-                        valueTile[index + (4 * ThreadsPerGroup)] = element4;
-                        valueTile[index + (5 * ThreadsPerGroup)] = element5;
-                        valueTile[index + (6 * ThreadsPerGroup)] = element6;
-                        valueTile[index + (7 * ThreadsPerGroup)] = element7;
+                        for (int index = thread; index < KeyTileSize * HeadDim; index += StagingUnroll * ThreadsPerGroup)
+                        {
+                            float element0 = KeyTileElement(v, geometry, sequence, kvHead, keyStart, index, ring: false);
+                            float element1 = KeyTileElement(v, geometry, sequence, kvHead, keyStart, index + (1 * ThreadsPerGroup), ring: false);
+                            float element2 = KeyTileElement(v, geometry, sequence, kvHead, keyStart, index + (2 * ThreadsPerGroup), ring: false);
+                            float element3 = KeyTileElement(v, geometry, sequence, kvHead, keyStart, index + (3 * ThreadsPerGroup), ring: false);
+                            float element4 = KeyTileElement(v, geometry, sequence, kvHead, keyStart, index + (4 * ThreadsPerGroup), ring: false);
+                            float element5 = KeyTileElement(v, geometry, sequence, kvHead, keyStart, index + (5 * ThreadsPerGroup), ring: false);
+                            float element6 = KeyTileElement(v, geometry, sequence, kvHead, keyStart, index + (6 * ThreadsPerGroup), ring: false);
+                            float element7 = KeyTileElement(v, geometry, sequence, kvHead, keyStart, index + (7 * ThreadsPerGroup), ring: false);
+                            valueTile[index] = element0;
+                            valueTile[index + (1 * ThreadsPerGroup)] = element1;
+                            valueTile[index + (2 * ThreadsPerGroup)] = element2;
+                            valueTile[index + (3 * ThreadsPerGroup)] = element3;
+                            valueTile[index + (4 * ThreadsPerGroup)] = element4;
+                            valueTile[index + (5 * ThreadsPerGroup)] = element5;
+                            valueTile[index + (6 * ThreadsPerGroup)] = element6;
+                            valueTile[index + (7 * ThreadsPerGroup)] = element7;
+                        }
+                    }
+                    else
+                    {
+                        for (int index = thread; index < KeyTileSize * HeadDim; index += StagingUnroll * ThreadsPerGroup)
+                        {
+                            float element0 = KeyTileElement(v, geometry, sequence, kvHead, keyStart, index, ring: true);
+                            float element1 = KeyTileElement(v, geometry, sequence, kvHead, keyStart, index + (1 * ThreadsPerGroup), ring: true);
+                            float element2 = KeyTileElement(v, geometry, sequence, kvHead, keyStart, index + (2 * ThreadsPerGroup), ring: true);
+                            float element3 = KeyTileElement(v, geometry, sequence, kvHead, keyStart, index + (3 * ThreadsPerGroup), ring: true);
+                            float element4 = KeyTileElement(v, geometry, sequence, kvHead, keyStart, index + (4 * ThreadsPerGroup), ring: true);
+                            float element5 = KeyTileElement(v, geometry, sequence, kvHead, keyStart, index + (5 * ThreadsPerGroup), ring: true);
+                            float element6 = KeyTileElement(v, geometry, sequence, kvHead, keyStart, index + (6 * ThreadsPerGroup), ring: true);
+                            float element7 = KeyTileElement(v, geometry, sequence, kvHead, keyStart, index + (7 * ThreadsPerGroup), ring: true);
+                            valueTile[index] = element0;
+                            valueTile[index + (1 * ThreadsPerGroup)] = element1;
+                            valueTile[index + (2 * ThreadsPerGroup)] = element2;
+                            valueTile[index + (3 * ThreadsPerGroup)] = element3;
+                            valueTile[index + (4 * ThreadsPerGroup)] = element4;
+                            valueTile[index + (5 * ThreadsPerGroup)] = element5;
+                            valueTile[index + (6 * ThreadsPerGroup)] = element6;
+                            valueTile[index + (7 * ThreadsPerGroup)] = element7;
+                        }
                     }
 
                     global::ILGPU.Group.Barrier();
@@ -559,6 +737,14 @@ static partial class Model
                     {
                         // A hidden (row, key) pair adds exactly nothing. Its probability is 0, but 0 * NaN and 0 * inf are NaN, and the
                         // window promises that a hidden key's value never reaches the output, whatever it holds.
+                        int rowQuery0 = schedule.RowQuery(tileStart, rowGroup + (0 * RowGroups));
+                        int rowQuery1 = schedule.RowQuery(tileStart, rowGroup + (1 * RowGroups));
+                        int rowQuery2 = schedule.RowQuery(tileStart, rowGroup + (2 * RowGroups));
+                        int rowQuery3 = schedule.RowQuery(tileStart, rowGroup + (3 * RowGroups));
+                        int rowQuery4 = schedule.RowQuery(tileStart, rowGroup + (4 * RowGroups));
+                        int rowQuery5 = schedule.RowQuery(tileStart, rowGroup + (5 * RowGroups));
+                        int rowQuery6 = schedule.RowQuery(tileStart, rowGroup + (6 * RowGroups));
+                        int rowQuery7 = schedule.RowQuery(tileStart, rowGroup + (7 * RowGroups));
                         for (int key = 0; key < KeyTileSize; key++)
                         {
                             int probabilityIndex = (key * QueryTileSize) + rowGroup;
@@ -579,14 +765,14 @@ static partial class Model
                             float v5 = valueTile[valueIndex + (5 * DimGroups)];
                             float v6 = valueTile[valueIndex + (6 * DimGroups)];
                             float v7 = valueTile[valueIndex + (7 * DimGroups)];
-                            bool sees0 = global::KernelGen.WindowMask.IsVisible(window, firstQuery + (0 * RowGroups), keyStart + key, arguments.DiagonalOffset, arguments.SeqK);
-                            bool sees1 = global::KernelGen.WindowMask.IsVisible(window, firstQuery + (1 * RowGroups), keyStart + key, arguments.DiagonalOffset, arguments.SeqK);
-                            bool sees2 = global::KernelGen.WindowMask.IsVisible(window, firstQuery + (2 * RowGroups), keyStart + key, arguments.DiagonalOffset, arguments.SeqK);
-                            bool sees3 = global::KernelGen.WindowMask.IsVisible(window, firstQuery + (3 * RowGroups), keyStart + key, arguments.DiagonalOffset, arguments.SeqK);
-                            bool sees4 = global::KernelGen.WindowMask.IsVisible(window, firstQuery + (4 * RowGroups), keyStart + key, arguments.DiagonalOffset, arguments.SeqK);
-                            bool sees5 = global::KernelGen.WindowMask.IsVisible(window, firstQuery + (5 * RowGroups), keyStart + key, arguments.DiagonalOffset, arguments.SeqK);
-                            bool sees6 = global::KernelGen.WindowMask.IsVisible(window, firstQuery + (6 * RowGroups), keyStart + key, arguments.DiagonalOffset, arguments.SeqK);
-                            bool sees7 = global::KernelGen.WindowMask.IsVisible(window, firstQuery + (7 * RowGroups), keyStart + key, arguments.DiagonalOffset, arguments.SeqK);
+                            bool sees0 = global::KernelGen.WindowMask.IsVisible(window, rowQuery0, keyStart + key, sequence.DiagonalOffset, sequence.KeyCount);
+                            bool sees1 = global::KernelGen.WindowMask.IsVisible(window, rowQuery1, keyStart + key, sequence.DiagonalOffset, sequence.KeyCount);
+                            bool sees2 = global::KernelGen.WindowMask.IsVisible(window, rowQuery2, keyStart + key, sequence.DiagonalOffset, sequence.KeyCount);
+                            bool sees3 = global::KernelGen.WindowMask.IsVisible(window, rowQuery3, keyStart + key, sequence.DiagonalOffset, sequence.KeyCount);
+                            bool sees4 = global::KernelGen.WindowMask.IsVisible(window, rowQuery4, keyStart + key, sequence.DiagonalOffset, sequence.KeyCount);
+                            bool sees5 = global::KernelGen.WindowMask.IsVisible(window, rowQuery5, keyStart + key, sequence.DiagonalOffset, sequence.KeyCount);
+                            bool sees6 = global::KernelGen.WindowMask.IsVisible(window, rowQuery6, keyStart + key, sequence.DiagonalOffset, sequence.KeyCount);
+                            bool sees7 = global::KernelGen.WindowMask.IsVisible(window, rowQuery7, keyStart + key, sequence.DiagonalOffset, sequence.KeyCount);
                             if (sees0) { out0_0 += p0 * v0; out0_1 += p0 * v1; out0_2 += p0 * v2; out0_3 += p0 * v3; out0_4 += p0 * v4; out0_5 += p0 * v5; out0_6 += p0 * v6; out0_7 += p0 * v7; }
                             if (sees1) { out1_0 += p1 * v0; out1_1 += p1 * v1; out1_2 += p1 * v2; out1_3 += p1 * v3; out1_4 += p1 * v4; out1_5 += p1 * v5; out1_6 += p1 * v6; out1_7 += p1 * v7; }
                             if (sees2) { out2_0 += p2 * v0; out2_1 += p2 * v1; out2_2 += p2 * v2; out2_3 += p2 * v3; out2_4 += p2 * v4; out2_5 += p2 * v5; out2_6 += p2 * v6; out2_7 += p2 * v7; }
@@ -599,152 +785,279 @@ static partial class Model
                     }
                 }
 
-                // After the last tile, each row's owner turns its statistics into the row's output scale (kept in rowSum, which only
-                // the owner reads until the barrier) and its log-sum-exp.
+                // After the last tile, each row's owner finishes its row (sinks, empty and 0/0 rows, log-sum-exp: SoftmaxRow) and
+                // keeps the output scale in rowSum, which only the owner reads until the barrier. With the keys split, the row's
+                // max and sum are this part's statistics instead, and its outputs go out unscaled for the combine kernel.
                 for (int row = thread; row < QueryTileSize; row += ThreadsPerGroup)
                 {
-                    float runningMax = rowMax[row];
-                    float sum = rowSum[row];
-                    float outputScale = 1f;
-                    if (constants.HasSinks)
+                    int query = schedule.RowQuery(tileStart, row);
+                    int head = schedule.RowHead(firstHead, tileStart, row);
+                    if (schedule.Splits == 1)
                     {
-                        // The head's sink logit joins the denominator with no value vector (gpt-oss).
-                        float sink = sinkLogits[head];
-                        float withSink = runningMax > sink ? runningMax : sink;
-                        float sinkShift = withSink == float.NegativeInfinity ? 0f : withSink;
-
-                        // A sink of +inf takes all the weight (exp(inf - inf) would be NaN).
-                        bool infiniteSink = sink == float.PositiveInfinity;
-                        outputScale = infiniteSink ? 0f : global::ILGPU.Algorithms.XMath.Exp(runningMax - sinkShift);
-                        sum = (sum * outputScale) + (infiniteSink ? 1f : global::ILGPU.Algorithms.XMath.Exp(sink - sinkShift));
-                        runningMax = withSink;
+                        var finished = global::KernelGen.SoftmaxRow.Finish(constants, window, sinkLogits, head, query, sequence, rowMax[row], rowSum[row]);
+                        rowSum[row] = finished.OutputScale;
+                        if (query < sequence.QueryCount && geometry.WritesLogSumExp != 0)
+                        {
+                            logSumExp[geometry.LogSumExpIndex(sequence, head, query)] = finished.LogSumExp;
+                        }
                     }
-
-                    // A row that saw no key has a zero sum: it writes zeros, and a log-sum-exp of -inf (or the sink logit). A row
-                    // that saw keys and still sums to zero (every visible score -inf) is 0/0 and writes NaN. Compared with 0, not
-                    // "> 0": a NaN that a visible key brought in stays NaN.
-                    long query = queryStart + row;
-                    float empty = global::KernelGen.WindowMask.SeesAnyKey(window, query, arguments.DiagonalOffset, arguments.SeqK) ? float.NaN : 0f;
-                    rowSum[row] = sum == 0f ? empty : outputScale / sum;
-                    if (query < queryEnd && arguments.WritesLogSumExp != 0)
+                    else if (query < sequence.QueryCount)
                     {
-                        logSumExp[arguments.LogSumExpIndex(batch, head, query)] = sum == 0f ? (empty == 0f ? float.NegativeInfinity : float.NaN) : runningMax + global::ILGPU.Algorithms.XMath.Log(sum);
+                        long statistics = schedule.PartialRow(geometry, sequenceIndex, query, head, split) + HeadDim;
+                        partials[statistics] = rowMax[row];
+                        partials[statistics + 1] = rowSum[row];
                     }
                 }
 
                 global::ILGPU.Group.Barrier();
 
                 // Neighbouring threads write neighbouring dimensions of a row.
-                if (firstQuery + (0 * RowGroups) < queryEnd)
+                int query0 = schedule.RowQuery(tileStart, rowGroup + (0 * RowGroups));
+                if (query0 < sequence.QueryCount)
                 {
-                    float scale = rowSum[rowGroup + (0 * RowGroups)];
-                    long target = arguments.QueryRow(batch, firstQuery + (0 * RowGroups), head, HeadDim) + dimGroup;
-                    output[target + (0 * DimGroups)] = out0_0 * scale;
-                    output[target + (1 * DimGroups)] = out0_1 * scale;
-                    output[target + (2 * DimGroups)] = out0_2 * scale;
-                    output[target + (3 * DimGroups)] = out0_3 * scale;
-                    output[target + (4 * DimGroups)] = out0_4 * scale;
-                    output[target + (5 * DimGroups)] = out0_5 * scale;
-                    output[target + (6 * DimGroups)] = out0_6 * scale;
-                    output[target + (7 * DimGroups)] = out0_7 * scale;
+                    int head = schedule.RowHead(firstHead, tileStart, rowGroup + (0 * RowGroups));
+                    if (schedule.Splits == 1)
+                    {
+                        float scale = rowSum[rowGroup + (0 * RowGroups)];
+                        long target = geometry.QueryRow(sequence, query0, head) + dimGroup;
+                        output[target + (0 * DimGroups)] = out0_0 * scale;
+                        output[target + (1 * DimGroups)] = out0_1 * scale;
+                        output[target + (2 * DimGroups)] = out0_2 * scale;
+                        output[target + (3 * DimGroups)] = out0_3 * scale;
+                        output[target + (4 * DimGroups)] = out0_4 * scale;
+                        output[target + (5 * DimGroups)] = out0_5 * scale;
+                        output[target + (6 * DimGroups)] = out0_6 * scale;
+                        output[target + (7 * DimGroups)] = out0_7 * scale;
+                    }
+                    else
+                    {
+                        long target = schedule.PartialRow(geometry, sequenceIndex, query0, head, split) + dimGroup;
+                        partials[target + (0 * DimGroups)] = out0_0;
+                        partials[target + (1 * DimGroups)] = out0_1;
+                        partials[target + (2 * DimGroups)] = out0_2;
+                        partials[target + (3 * DimGroups)] = out0_3;
+                        partials[target + (4 * DimGroups)] = out0_4;
+                        partials[target + (5 * DimGroups)] = out0_5;
+                        partials[target + (6 * DimGroups)] = out0_6;
+                        partials[target + (7 * DimGroups)] = out0_7;
+                    }
                 }
 
-                if (firstQuery + (1 * RowGroups) < queryEnd)
+                int query1 = schedule.RowQuery(tileStart, rowGroup + (1 * RowGroups));
+                if (query1 < sequence.QueryCount)
                 {
-                    float scale = rowSum[rowGroup + (1 * RowGroups)];
-                    long target = arguments.QueryRow(batch, firstQuery + (1 * RowGroups), head, HeadDim) + dimGroup;
-                    output[target + (0 * DimGroups)] = out1_0 * scale;
-                    output[target + (1 * DimGroups)] = out1_1 * scale;
-                    output[target + (2 * DimGroups)] = out1_2 * scale;
-                    output[target + (3 * DimGroups)] = out1_3 * scale;
-                    output[target + (4 * DimGroups)] = out1_4 * scale;
-                    output[target + (5 * DimGroups)] = out1_5 * scale;
-                    output[target + (6 * DimGroups)] = out1_6 * scale;
-                    output[target + (7 * DimGroups)] = out1_7 * scale;
+                    int head = schedule.RowHead(firstHead, tileStart, rowGroup + (1 * RowGroups));
+                    if (schedule.Splits == 1)
+                    {
+                        float scale = rowSum[rowGroup + (1 * RowGroups)];
+                        long target = geometry.QueryRow(sequence, query1, head) + dimGroup;
+                        output[target + (0 * DimGroups)] = out1_0 * scale;
+                        output[target + (1 * DimGroups)] = out1_1 * scale;
+                        output[target + (2 * DimGroups)] = out1_2 * scale;
+                        output[target + (3 * DimGroups)] = out1_3 * scale;
+                        output[target + (4 * DimGroups)] = out1_4 * scale;
+                        output[target + (5 * DimGroups)] = out1_5 * scale;
+                        output[target + (6 * DimGroups)] = out1_6 * scale;
+                        output[target + (7 * DimGroups)] = out1_7 * scale;
+                    }
+                    else
+                    {
+                        long target = schedule.PartialRow(geometry, sequenceIndex, query1, head, split) + dimGroup;
+                        partials[target + (0 * DimGroups)] = out1_0;
+                        partials[target + (1 * DimGroups)] = out1_1;
+                        partials[target + (2 * DimGroups)] = out1_2;
+                        partials[target + (3 * DimGroups)] = out1_3;
+                        partials[target + (4 * DimGroups)] = out1_4;
+                        partials[target + (5 * DimGroups)] = out1_5;
+                        partials[target + (6 * DimGroups)] = out1_6;
+                        partials[target + (7 * DimGroups)] = out1_7;
+                    }
                 }
 
-                if (firstQuery + (2 * RowGroups) < queryEnd)
+                int query2 = schedule.RowQuery(tileStart, rowGroup + (2 * RowGroups));
+                if (query2 < sequence.QueryCount)
                 {
-                    float scale = rowSum[rowGroup + (2 * RowGroups)];
-                    long target = arguments.QueryRow(batch, firstQuery + (2 * RowGroups), head, HeadDim) + dimGroup;
-                    output[target + (0 * DimGroups)] = out2_0 * scale;
-                    output[target + (1 * DimGroups)] = out2_1 * scale;
-                    output[target + (2 * DimGroups)] = out2_2 * scale;
-                    output[target + (3 * DimGroups)] = out2_3 * scale;
-                    output[target + (4 * DimGroups)] = out2_4 * scale;
-                    output[target + (5 * DimGroups)] = out2_5 * scale;
-                    output[target + (6 * DimGroups)] = out2_6 * scale;
-                    output[target + (7 * DimGroups)] = out2_7 * scale;
+                    int head = schedule.RowHead(firstHead, tileStart, rowGroup + (2 * RowGroups));
+                    if (schedule.Splits == 1)
+                    {
+                        float scale = rowSum[rowGroup + (2 * RowGroups)];
+                        long target = geometry.QueryRow(sequence, query2, head) + dimGroup;
+                        output[target + (0 * DimGroups)] = out2_0 * scale;
+                        output[target + (1 * DimGroups)] = out2_1 * scale;
+                        output[target + (2 * DimGroups)] = out2_2 * scale;
+                        output[target + (3 * DimGroups)] = out2_3 * scale;
+                        output[target + (4 * DimGroups)] = out2_4 * scale;
+                        output[target + (5 * DimGroups)] = out2_5 * scale;
+                        output[target + (6 * DimGroups)] = out2_6 * scale;
+                        output[target + (7 * DimGroups)] = out2_7 * scale;
+                    }
+                    else
+                    {
+                        long target = schedule.PartialRow(geometry, sequenceIndex, query2, head, split) + dimGroup;
+                        partials[target + (0 * DimGroups)] = out2_0;
+                        partials[target + (1 * DimGroups)] = out2_1;
+                        partials[target + (2 * DimGroups)] = out2_2;
+                        partials[target + (3 * DimGroups)] = out2_3;
+                        partials[target + (4 * DimGroups)] = out2_4;
+                        partials[target + (5 * DimGroups)] = out2_5;
+                        partials[target + (6 * DimGroups)] = out2_6;
+                        partials[target + (7 * DimGroups)] = out2_7;
+                    }
                 }
 
-                if (firstQuery + (3 * RowGroups) < queryEnd)
+                int query3 = schedule.RowQuery(tileStart, rowGroup + (3 * RowGroups));
+                if (query3 < sequence.QueryCount)
                 {
-                    float scale = rowSum[rowGroup + (3 * RowGroups)];
-                    long target = arguments.QueryRow(batch, firstQuery + (3 * RowGroups), head, HeadDim) + dimGroup;
-                    output[target + (0 * DimGroups)] = out3_0 * scale;
-                    output[target + (1 * DimGroups)] = out3_1 * scale;
-                    output[target + (2 * DimGroups)] = out3_2 * scale;
-                    output[target + (3 * DimGroups)] = out3_3 * scale;
-                    output[target + (4 * DimGroups)] = out3_4 * scale;
-                    output[target + (5 * DimGroups)] = out3_5 * scale;
-                    output[target + (6 * DimGroups)] = out3_6 * scale;
-                    output[target + (7 * DimGroups)] = out3_7 * scale;
+                    int head = schedule.RowHead(firstHead, tileStart, rowGroup + (3 * RowGroups));
+                    if (schedule.Splits == 1)
+                    {
+                        float scale = rowSum[rowGroup + (3 * RowGroups)];
+                        long target = geometry.QueryRow(sequence, query3, head) + dimGroup;
+                        output[target + (0 * DimGroups)] = out3_0 * scale;
+                        output[target + (1 * DimGroups)] = out3_1 * scale;
+                        output[target + (2 * DimGroups)] = out3_2 * scale;
+                        output[target + (3 * DimGroups)] = out3_3 * scale;
+                        output[target + (4 * DimGroups)] = out3_4 * scale;
+                        output[target + (5 * DimGroups)] = out3_5 * scale;
+                        output[target + (6 * DimGroups)] = out3_6 * scale;
+                        output[target + (7 * DimGroups)] = out3_7 * scale;
+                    }
+                    else
+                    {
+                        long target = schedule.PartialRow(geometry, sequenceIndex, query3, head, split) + dimGroup;
+                        partials[target + (0 * DimGroups)] = out3_0;
+                        partials[target + (1 * DimGroups)] = out3_1;
+                        partials[target + (2 * DimGroups)] = out3_2;
+                        partials[target + (3 * DimGroups)] = out3_3;
+                        partials[target + (4 * DimGroups)] = out3_4;
+                        partials[target + (5 * DimGroups)] = out3_5;
+                        partials[target + (6 * DimGroups)] = out3_6;
+                        partials[target + (7 * DimGroups)] = out3_7;
+                    }
                 }
 
-                if (firstQuery + (4 * RowGroups) < queryEnd)
+                int query4 = schedule.RowQuery(tileStart, rowGroup + (4 * RowGroups));
+                if (query4 < sequence.QueryCount)
                 {
-                    float scale = rowSum[rowGroup + (4 * RowGroups)];
-                    long target = arguments.QueryRow(batch, firstQuery + (4 * RowGroups), head, HeadDim) + dimGroup;
-                    output[target + (0 * DimGroups)] = out4_0 * scale;
-                    output[target + (1 * DimGroups)] = out4_1 * scale;
-                    output[target + (2 * DimGroups)] = out4_2 * scale;
-                    output[target + (3 * DimGroups)] = out4_3 * scale;
-                    output[target + (4 * DimGroups)] = out4_4 * scale;
-                    output[target + (5 * DimGroups)] = out4_5 * scale;
-                    output[target + (6 * DimGroups)] = out4_6 * scale;
-                    output[target + (7 * DimGroups)] = out4_7 * scale;
+                    int head = schedule.RowHead(firstHead, tileStart, rowGroup + (4 * RowGroups));
+                    if (schedule.Splits == 1)
+                    {
+                        float scale = rowSum[rowGroup + (4 * RowGroups)];
+                        long target = geometry.QueryRow(sequence, query4, head) + dimGroup;
+                        output[target + (0 * DimGroups)] = out4_0 * scale;
+                        output[target + (1 * DimGroups)] = out4_1 * scale;
+                        output[target + (2 * DimGroups)] = out4_2 * scale;
+                        output[target + (3 * DimGroups)] = out4_3 * scale;
+                        output[target + (4 * DimGroups)] = out4_4 * scale;
+                        output[target + (5 * DimGroups)] = out4_5 * scale;
+                        output[target + (6 * DimGroups)] = out4_6 * scale;
+                        output[target + (7 * DimGroups)] = out4_7 * scale;
+                    }
+                    else
+                    {
+                        long target = schedule.PartialRow(geometry, sequenceIndex, query4, head, split) + dimGroup;
+                        partials[target + (0 * DimGroups)] = out4_0;
+                        partials[target + (1 * DimGroups)] = out4_1;
+                        partials[target + (2 * DimGroups)] = out4_2;
+                        partials[target + (3 * DimGroups)] = out4_3;
+                        partials[target + (4 * DimGroups)] = out4_4;
+                        partials[target + (5 * DimGroups)] = out4_5;
+                        partials[target + (6 * DimGroups)] = out4_6;
+                        partials[target + (7 * DimGroups)] = out4_7;
+                    }
                 }
 
-                if (firstQuery + (5 * RowGroups) < queryEnd)
+                int query5 = schedule.RowQuery(tileStart, rowGroup + (5 * RowGroups));
+                if (query5 < sequence.QueryCount)
                 {
-                    float scale = rowSum[rowGroup + (5 * RowGroups)];
-                    long target = arguments.QueryRow(batch, firstQuery + (5 * RowGroups), head, HeadDim) + dimGroup;
-                    output[target + (0 * DimGroups)] = out5_0 * scale;
-                    output[target + (1 * DimGroups)] = out5_1 * scale;
-                    output[target + (2 * DimGroups)] = out5_2 * scale;
-                    output[target + (3 * DimGroups)] = out5_3 * scale;
-                    output[target + (4 * DimGroups)] = out5_4 * scale;
-                    output[target + (5 * DimGroups)] = out5_5 * scale;
-                    output[target + (6 * DimGroups)] = out5_6 * scale;
-                    output[target + (7 * DimGroups)] = out5_7 * scale;
+                    int head = schedule.RowHead(firstHead, tileStart, rowGroup + (5 * RowGroups));
+                    if (schedule.Splits == 1)
+                    {
+                        float scale = rowSum[rowGroup + (5 * RowGroups)];
+                        long target = geometry.QueryRow(sequence, query5, head) + dimGroup;
+                        output[target + (0 * DimGroups)] = out5_0 * scale;
+                        output[target + (1 * DimGroups)] = out5_1 * scale;
+                        output[target + (2 * DimGroups)] = out5_2 * scale;
+                        output[target + (3 * DimGroups)] = out5_3 * scale;
+                        output[target + (4 * DimGroups)] = out5_4 * scale;
+                        output[target + (5 * DimGroups)] = out5_5 * scale;
+                        output[target + (6 * DimGroups)] = out5_6 * scale;
+                        output[target + (7 * DimGroups)] = out5_7 * scale;
+                    }
+                    else
+                    {
+                        long target = schedule.PartialRow(geometry, sequenceIndex, query5, head, split) + dimGroup;
+                        partials[target + (0 * DimGroups)] = out5_0;
+                        partials[target + (1 * DimGroups)] = out5_1;
+                        partials[target + (2 * DimGroups)] = out5_2;
+                        partials[target + (3 * DimGroups)] = out5_3;
+                        partials[target + (4 * DimGroups)] = out5_4;
+                        partials[target + (5 * DimGroups)] = out5_5;
+                        partials[target + (6 * DimGroups)] = out5_6;
+                        partials[target + (7 * DimGroups)] = out5_7;
+                    }
                 }
 
-                if (firstQuery + (6 * RowGroups) < queryEnd)
+                int query6 = schedule.RowQuery(tileStart, rowGroup + (6 * RowGroups));
+                if (query6 < sequence.QueryCount)
                 {
-                    float scale = rowSum[rowGroup + (6 * RowGroups)];
-                    long target = arguments.QueryRow(batch, firstQuery + (6 * RowGroups), head, HeadDim) + dimGroup;
-                    output[target + (0 * DimGroups)] = out6_0 * scale;
-                    output[target + (1 * DimGroups)] = out6_1 * scale;
-                    output[target + (2 * DimGroups)] = out6_2 * scale;
-                    output[target + (3 * DimGroups)] = out6_3 * scale;
-                    output[target + (4 * DimGroups)] = out6_4 * scale;
-                    output[target + (5 * DimGroups)] = out6_5 * scale;
-                    output[target + (6 * DimGroups)] = out6_6 * scale;
-                    output[target + (7 * DimGroups)] = out6_7 * scale;
+                    int head = schedule.RowHead(firstHead, tileStart, rowGroup + (6 * RowGroups));
+                    if (schedule.Splits == 1)
+                    {
+                        float scale = rowSum[rowGroup + (6 * RowGroups)];
+                        long target = geometry.QueryRow(sequence, query6, head) + dimGroup;
+                        output[target + (0 * DimGroups)] = out6_0 * scale;
+                        output[target + (1 * DimGroups)] = out6_1 * scale;
+                        output[target + (2 * DimGroups)] = out6_2 * scale;
+                        output[target + (3 * DimGroups)] = out6_3 * scale;
+                        output[target + (4 * DimGroups)] = out6_4 * scale;
+                        output[target + (5 * DimGroups)] = out6_5 * scale;
+                        output[target + (6 * DimGroups)] = out6_6 * scale;
+                        output[target + (7 * DimGroups)] = out6_7 * scale;
+                    }
+                    else
+                    {
+                        long target = schedule.PartialRow(geometry, sequenceIndex, query6, head, split) + dimGroup;
+                        partials[target + (0 * DimGroups)] = out6_0;
+                        partials[target + (1 * DimGroups)] = out6_1;
+                        partials[target + (2 * DimGroups)] = out6_2;
+                        partials[target + (3 * DimGroups)] = out6_3;
+                        partials[target + (4 * DimGroups)] = out6_4;
+                        partials[target + (5 * DimGroups)] = out6_5;
+                        partials[target + (6 * DimGroups)] = out6_6;
+                        partials[target + (7 * DimGroups)] = out6_7;
+                    }
                 }
 
-                if (firstQuery + (7 * RowGroups) < queryEnd)
+                int query7 = schedule.RowQuery(tileStart, rowGroup + (7 * RowGroups));
+                if (query7 < sequence.QueryCount)
                 {
-                    float scale = rowSum[rowGroup + (7 * RowGroups)];
-                    long target = arguments.QueryRow(batch, firstQuery + (7 * RowGroups), head, HeadDim) + dimGroup;
-                    output[target + (0 * DimGroups)] = out7_0 * scale;
-                    output[target + (1 * DimGroups)] = out7_1 * scale;
-                    output[target + (2 * DimGroups)] = out7_2 * scale;
-                    output[target + (3 * DimGroups)] = out7_3 * scale;
-                    output[target + (4 * DimGroups)] = out7_4 * scale;
-                    output[target + (5 * DimGroups)] = out7_5 * scale;
-                    output[target + (6 * DimGroups)] = out7_6 * scale;
-                    output[target + (7 * DimGroups)] = out7_7 * scale;
+                    int head = schedule.RowHead(firstHead, tileStart, rowGroup + (7 * RowGroups));
+                    if (schedule.Splits == 1)
+                    {
+                        float scale = rowSum[rowGroup + (7 * RowGroups)];
+                        long target = geometry.QueryRow(sequence, query7, head) + dimGroup;
+                        output[target + (0 * DimGroups)] = out7_0 * scale;
+                        output[target + (1 * DimGroups)] = out7_1 * scale;
+                        output[target + (2 * DimGroups)] = out7_2 * scale;
+                        output[target + (3 * DimGroups)] = out7_3 * scale;
+                        output[target + (4 * DimGroups)] = out7_4 * scale;
+                        output[target + (5 * DimGroups)] = out7_5 * scale;
+                        output[target + (6 * DimGroups)] = out7_6 * scale;
+                        output[target + (7 * DimGroups)] = out7_7 * scale;
+                    }
+                    else
+                    {
+                        long target = schedule.PartialRow(geometry, sequenceIndex, query7, head, split) + dimGroup;
+                        partials[target + (0 * DimGroups)] = out7_0;
+                        partials[target + (1 * DimGroups)] = out7_1;
+                        partials[target + (2 * DimGroups)] = out7_2;
+                        partials[target + (3 * DimGroups)] = out7_3;
+                        partials[target + (4 * DimGroups)] = out7_4;
+                        partials[target + (5 * DimGroups)] = out7_5;
+                        partials[target + (6 * DimGroups)] = out7_6;
+                        partials[target + (7 * DimGroups)] = out7_7;
+                    }
                 }
             }
         }

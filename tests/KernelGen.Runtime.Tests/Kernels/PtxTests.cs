@@ -34,6 +34,7 @@ public sealed class PtxTests
         var ptx = CompilePtx(spec);
 
         Assert.DoesNotContain(".local", ptx);
+        Assert.DoesNotContain(".extern .func", ptx);
         Assert.Contains("bar.sync", ptx);
         Assert.Contains("ex2.approx", ptx);
 
@@ -41,15 +42,17 @@ public sealed class PtxTests
         Assert.Equal(Constant<int>(spec, "SharedMemoryBytes"), shared);
         Assert.InRange(shared, 1, 48 * 1024);
 
-        // The kernel's parameters are the buffers, the runtime sizes, and the baked constants and window, empty structs of
-        // one byte: no window bound or score step travels as a parameter.
+        // The kernel's parameters are the buffers, the layouts, the runtime sizes and schedule, and the baked constants and
+        // window, empty structs of one byte: no window bound or score step travels as a parameter.
         var parameters = Parameters(ptx);
-        var expected = new[] { "q", "k", "v", "sinkLogits", "output", "logSumExp", "arguments", "constants", "window" };
+        var expected = new[] { "q", "k", "v", "sinkLogits", "output", "logSumExp", "sequences", "partials", "geometry", "schedule", "constants", "window" };
         Assert.Equal(expected, parameters.Select(p => p.Name));
         Assert.Equal(1, parameters.Single(p => p.Name == "window").Bytes);
         Assert.Equal(1, parameters.Single(p => p.Name == "constants").Bytes);
 
-        Assert.DoesNotContain(typeof(AttentionKernelArguments).GetFields(), field => field.Name.Contains("Window") || field.Name.Contains("Left") || field.Name.Contains("Right"));
+        Assert.DoesNotContain(
+            new[] { typeof(SequenceGeometry), typeof(SequenceLayout), typeof(AttentionSchedule) }.SelectMany(type => type.GetFields()),
+            field => field.Name.Contains("Window") || field.Name.Contains("Left") || field.Name.Contains("Right"));
 
         // Each nonzero bound is an immediate operand (a zero bound folds away).
         if (Constant<bool>(spec, "HasLeftBound") && Constant<int>(spec, "WindowLeft") is var left and not 0)
@@ -61,6 +64,26 @@ public sealed class PtxTests
         {
             Assert.Matches($@"add\.s64\s+%rd\d+, %rd\d+, {right};", ptx);
         }
+    }
+
+    /// <summary>The split-key combine kernel, instantiated for each spec: no local memory, no shared memory, no library calls.</summary>
+    [Theory]
+    [MemberData(nameof(GeneratedSpecs))]
+    public void SplitKeyCombineCompilesForCuda(string specName)
+    {
+        var spec = SpecType(specName);
+        var kernel = typeof(SplitKeyCombine).GetMethod("Kernel", BindingFlags.NonPublic | BindingFlags.Static)!
+            .MakeGenericMethod(spec.GetNestedType("BakedConstants", BindingFlags.NonPublic)!, spec.GetNestedType("BakedWindow", BindingFlags.NonPublic)!);
+        var ptx = CompilePtx(kernel);
+
+        Assert.DoesNotContain(".local", ptx);
+        Assert.DoesNotContain(".extern .func", ptx);
+        Assert.DoesNotContain(".shared", ptx);
+        Assert.DoesNotContain("bar.sync", ptx);
+        Assert.Contains("ex2.approx", ptx);
+        Assert.Equal(
+            new[] { "partials", "sinkLogits", "output", "logSumExp", "sequences", "geometry", "schedule", "constants", "window" },
+            Parameters(ptx).Select(p => p.Name));
     }
 
     [Fact]
@@ -102,13 +125,15 @@ public sealed class PtxTests
             .Select(match => (match.Groups[1].Value, match.Groups[2].Success ? int.Parse(match.Groups[2].Value) : 1))
             .ToArray();
 
-    internal static string CompilePtx(Type spec, Type? window = null)
+    internal static string CompilePtx(Type spec, Type? window = null) =>
+        CompilePtx(spec.GetMethod("TiledForwardKernel", BindingFlags.NonPublic | BindingFlags.Static)!
+            .MakeGenericMethod(spec.GetNestedType("BakedConstants", BindingFlags.NonPublic)!, window ?? spec.GetNestedType("BakedWindow", BindingFlags.NonPublic)!));
+
+    private static string CompilePtx(MethodInfo kernel)
     {
         // A context of its own: one failed compile can break later compiles in the same context.
         using var context = Context.Create(builder => builder.EnableAlgorithms());
         using var backend = new PTXBackend(context, CudaArchitecture.SM_90, CudaInstructionSet.ISA_88, null!);
-        var kernel = spec.GetMethod("TiledForwardKernel", BindingFlags.NonPublic | BindingFlags.Static)!
-            .MakeGenericMethod(spec.GetNestedType("BakedConstants", BindingFlags.NonPublic)!, window ?? spec.GetNestedType("BakedWindow", BindingFlags.NonPublic)!);
         return ((PTXCompiledKernel)backend.Compile(EntryPointDescription.FromExplicitlyGroupedKernel(kernel), default)).PTXAssembly;
     }
 }

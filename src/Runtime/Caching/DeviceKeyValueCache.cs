@@ -1,0 +1,131 @@
+using System;
+using ILGPU;
+using ILGPU.Runtime;
+
+namespace KernelGen;
+
+/// <summary>
+/// A <see cref="KeyValueCache"/> in an ILGPU accelerator's memory, attended by the spec's ILGPU kernel
+/// (<c>ForwardSequences</c>, which splits the keys across groups for decode-sized calls). The API is the host cache's:
+/// new tokens and queries come from host memory, outputs go back to it, and each call waits for the device.
+/// </summary>
+public sealed class DeviceKeyValueCache : KeyValueCache
+{
+    private static readonly KernelCache<Action<AcceleratorStream, Index1D, ArrayView<float>, ArrayView<long>, ArrayView<float>, long, int, int>> Scatter =
+        new(accelerator => accelerator.LoadAutoGroupedKernel<Index1D, ArrayView<float>, ArrayView<long>, ArrayView<float>, long, int, int>(ScatterKernel));
+
+    private static readonly KernelCache<Action<AcceleratorStream, Index1D, ArrayView<float>, ArrayView<float>, int, int>> Regrow =
+        new(accelerator => accelerator.LoadAutoGroupedKernel<Index1D, ArrayView<float>, ArrayView<float>, int, int>(RegrowKernel));
+
+    private readonly Accelerator _accelerator;
+    private readonly SequenceLaunch _launch;
+    private MemoryBuffer1D<float, Stride1D.Dense> _keys;
+    private MemoryBuffer1D<float, Stride1D.Dense> _values;
+
+    /// <summary>Creates an empty cache on <paramref name="accelerator"/>; the spec's <c>CreateCache</c> calls this with its window and kernel.</summary>
+    /// <param name="accelerator">Where the cache lives and the kernel runs; the caller keeps and disposes it.</param>
+    /// <param name="window">The spec's window.</param>
+    /// <param name="headDim">Elements per head row.</param>
+    /// <param name="hasSinks">Whether the spec has learned sink logits.</param>
+    /// <param name="maxChunk">The most tokens one append adds to a row.</param>
+    /// <param name="capacity">The ring's slots, or <see langword="null"/> for what the window needs.</param>
+    /// <param name="batch">Batch rows.</param>
+    /// <param name="heads">Query heads.</param>
+    /// <param name="kvHeads">Key/value heads.</param>
+    /// <param name="launch">The spec's <c>ForwardSequences</c>, whose window is <paramref name="window"/>.</param>
+    public DeviceKeyValueCache(Accelerator accelerator, AttentionWindow window, int headDim, bool hasSinks, int maxChunk, int? capacity, int batch, int heads, int kvHeads, SequenceLaunch launch)
+        : base(window, headDim, hasSinks, maxChunk, capacity, batch, heads, kvHeads)
+    {
+        ArgumentNullException.ThrowIfNull(accelerator);
+        ArgumentNullException.ThrowIfNull(launch);
+        ObjectDisposedException.ThrowIf(accelerator.IsDisposed, accelerator);
+        _accelerator = accelerator;
+        _launch = launch;
+        _keys = accelerator.Allocate1D<float>(StoreElements(Capacity));
+        _values = accelerator.Allocate1D<float>(StoreElements(Capacity));
+    }
+
+    /// <inheritdoc/>
+    protected override void Write(ReadOnlySpan<float> keys, ReadOnlySpan<float> values, ReadOnlySpan<long> slots)
+    {
+        if (slots.IsEmpty)
+        {
+            return;
+        }
+
+        var stream = _accelerator.DefaultStream;
+        using var slotBuffer = _accelerator.Allocate1D(slots.ToArray());
+        using var keyBuffer = _accelerator.Allocate1D(keys.ToArray());
+        using var valueBuffer = _accelerator.Allocate1D(values.ToArray());
+        var scatter = Scatter.Get(_accelerator);
+        long headStride = (long)Capacity * HeadDim;
+        scatter(stream, (int)keyBuffer.Length, keyBuffer.View, slotBuffer.View, _keys.View, headStride, KvHeads, HeadDim);
+        scatter(stream, (int)valueBuffer.Length, valueBuffer.View, slotBuffer.View, _values.View, headStride, KvHeads, HeadDim);
+        stream.Synchronize();
+    }
+
+    /// <inheritdoc/>
+    protected override void Grow(int oldCapacity, int newCapacity)
+    {
+        _keys = Regrown(_keys, oldCapacity, newCapacity);
+        _values = Regrown(_values, oldCapacity, newCapacity);
+    }
+
+    /// <inheritdoc/>
+    protected override void Run(ReadOnlySpan<float> q, ReadOnlySpan<float> sinkLogits, Span<float> output, Span<float> logSumExp, SequenceGeometry geometry, ReadOnlySpan<SequenceLayout> sequences)
+    {
+        if (q.IsEmpty)
+        {
+            return;
+        }
+
+        var stream = _accelerator.DefaultStream;
+        using var queryBuffer = _accelerator.Allocate1D(q.ToArray());
+        using var sinkBuffer = sinkLogits.IsEmpty ? null : _accelerator.Allocate1D(sinkLogits.ToArray());
+        using var outputBuffer = _accelerator.Allocate1D<float>(output.Length);
+        using var logSumExpBuffer = logSumExp.IsEmpty ? null : _accelerator.Allocate1D<float>(logSumExp.Length);
+        using var layoutBuffer = _accelerator.Allocate1D(sequences.ToArray());
+        var buffers = new SequenceBuffers(
+            queryBuffer.View, _keys.View, _values.View, sinkBuffer?.View ?? default, outputBuffer.View, logSumExpBuffer?.View ?? default, layoutBuffer.View);
+        _launch(stream, buffers, geometry, sequences);
+        stream.Synchronize();
+        outputBuffer.View.BaseView.CopyToCPU(output);
+        logSumExpBuffer?.View.BaseView.CopyToCPU(logSumExp);
+    }
+
+    /// <inheritdoc/>
+    protected override void Release()
+    {
+        _keys.Dispose();
+        _values.Dispose();
+    }
+
+    private MemoryBuffer1D<float, Stride1D.Dense> Regrown(MemoryBuffer1D<float, Stride1D.Dense> store, int oldCapacity, int newCapacity)
+    {
+        var grown = _accelerator.Allocate1D<float>(StoreElements(newCapacity));
+        Regrow.Get(_accelerator)(_accelerator.DefaultStream, (int)store.Length, store.View, grown.View, oldCapacity * HeadDim, newCapacity * HeadDim);
+        _accelerator.DefaultStream.Synchronize();
+        store.Dispose();
+        return grown;
+    }
+
+    // Element index of the packed new tokens [tokens, kvHeads, HeadDim] to its slot: token t's head h starts at
+    // slots[t] + h * headStride.
+    private static void ScatterKernel(Index1D index, ArrayView<float> source, ArrayView<long> slots, ArrayView<float> store, long headStride, int kvHeads, int headDim)
+    {
+        int perToken = kvHeads * headDim;
+        int token = index / perToken;
+        int withinToken = index - (token * perToken);
+        int kvHead = withinToken / headDim;
+        int dim = withinToken - (kvHead * headDim);
+        store[slots[token] + (kvHead * headStride) + dim] = source[index];
+    }
+
+    // A growing cache's positions are its slots: each (row, head) run of slots moves whole to its new, longer run.
+    private static void RegrowKernel(Index1D index, ArrayView<float> source, ArrayView<float> target, int oldRun, int newRun)
+    {
+        long run = index / oldRun;
+        long offset = index - (run * oldRun);
+        target[(run * newRun) + offset] = source[index];
+    }
+}
