@@ -64,10 +64,10 @@ public sealed class AttentionKernelGenerator : IIncrementalGenerator
             return;
         }
 
-        output.AddSource($"{spec.HintNamePrefix}.Window.g.cs", WindowEmitter.Emit(spec));
-        output.AddSource($"{spec.HintNamePrefix}.Kernel.g.cs", KernelEmitter.Emit(spec));
-        output.AddSource($"{spec.HintNamePrefix}.Cpu.g.cs", CpuKernelEmitter.Emit(spec));
-        output.AddSource($"{spec.HintNamePrefix}.Backends.g.cs", BackendEmitter.Emit(spec));
+        foreach (var (hintName, source) in GeneratedFiles.Of(spec))
+        {
+            output.AddSource(hintName, source);
+        }
     }
 
     private static void Report(SourceProductionContext output, ImmutableEquatableArray<Diagnostic> diagnostics)

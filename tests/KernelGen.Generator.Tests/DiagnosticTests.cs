@@ -1,6 +1,9 @@
+using System.Collections.Generic;
 using System.Linq;
 using System.Runtime.CompilerServices;
 using KernelGen.Generator.Tests.Infrastructure;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
 using Xunit;
 
 namespace KernelGen.Generator.Tests;
@@ -297,11 +300,26 @@ public sealed class DiagnosticTests
         Assert.DoesNotContain(diagnostics, d => d.Id.StartsWith("KG"));
     }
 
-    private static void Expect(string id, string body, [CallerMemberName] string method = "")
+    /// <summary>Below C# 10 every generated file would fail with CS8773; one KG0020 on the kernel says what to change instead.</summary>
+    [Fact]
+    public void KG0020_LanguageVersionBelowTheGeneratedCode()
     {
-        var diagnostics = GeneratorRunner.AllDiagnostics("using KernelGen;\n" + body);
+        var diagnostics = Expect("KG0020", """
+            [AttentionKernel(HeadDim = 64)]
+            [SlidingWindow(Left = 4095, Right = 0, Inclusive = true)]
+            public static partial class Kernel { }
+            """, LanguageVersion.CSharp9);
+        Assert.Equal(new[] { "KG0020" }, diagnostics.Select(d => d.Id));
+    }
+
+    private static IReadOnlyList<Diagnostic> Expect(
+        string id, string body, LanguageVersion version = LanguageVersion.Latest, [CallerMemberName] string method = "")
+    {
+        var diagnostics = GeneratorRunner.AllDiagnostics(version, "using KernelGen;\n" + body);
         Assert.Contains(diagnostics, d => d.Id == id);
         Assert.DoesNotContain(diagnostics, d => d.Id == "CS8785");
+        Assert.DoesNotContain(diagnostics, d => d.Location.SourceTree?.FilePath.EndsWith(".g.cs", System.StringComparison.Ordinal) == true);
         Snapshot.VerifyText(Snapshot.FormatDiagnostics(diagnostics.Where(d => d.Id.StartsWith("KG"))), ".txt", method: method);
+        return diagnostics;
     }
 }

@@ -145,6 +145,13 @@ internal static class DiagnosticDescriptors
         WindowCategory, DiagnosticSeverity.Warning,
         "An omitted bound is unbounded on that side. A right-only window on a non-causal kernel bounds the future and not the past, which is almost never what a sliding window means; the mirror of KG0008.");
 
+    public static readonly DiagnosticDescriptor LanguageVersionTooLow = Create(
+        "KG0020",
+        "The project's C# version is below what the generated code needs",
+        "'{0}' needs C# {1} or later for its generated code, but this project compiles as C# {2}. Set <LangVersion> to {1} or later, or remove it for the target framework's default.",
+        UsageCategory, DiagnosticSeverity.Error,
+        "KernelGen's generated files use C# features up to a minimum language version; below it every generated file would fail to compile (CS8773) in code you did not write. Nothing is generated until LangVersion allows it. The runtime needs net10.0, whose default C# version is newer, so this only happens when LangVersion is set explicitly.");
+
     /// <summary>Every descriptor links to its own section of docs/diagnostics.md, so an IDE's help link lands on the fix.</summary>
     private static DiagnosticDescriptor Create(
         string id, string title, string messageFormat, string category, DiagnosticSeverity severity, string description) =>

@@ -4,6 +4,7 @@ using System.Globalization;
 using System.Linq;
 using System.Threading;
 using KernelGen.Generator.Diagnostics;
+using KernelGen.Generator.Emitting;
 using KernelGen.Generator.Model;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
@@ -45,6 +46,7 @@ internal static class KernelSpecParser
     {
         var name = type.Name;
         var targetOk = CheckTarget(type, declaration, diagnostics);
+        var languageOk = CheckLanguageVersion(name, declaration, kernel, diagnostics);
         var containers = ReadContainingTypes(name, declaration, diagnostics);
 
         var headDim = ReadHeadDim(name, kernel, diagnostics);
@@ -65,7 +67,7 @@ internal static class KernelSpecParser
             PinReader.Check(name, attributes, checkedWindow, targets!, kernel.LocationOf("Targets"), diagnostics);
         }
 
-        if (!targetOk || containers is null || tiles is null || window is null || !numbersOk
+        if (!targetOk || !languageOk || containers is null || tiles is null || window is null || !numbersOk
             || (kernel.IsGiven("Causal") && !causal.IsValid) || (kernel.IsGiven("Sinks") && !sinks.IsValid))
         {
             return null;
@@ -84,6 +86,24 @@ internal static class KernelSpecParser
             (float)(scale ?? 1.0 / Math.Sqrt(tiles.HeadDim)),
             (float)(softCap ?? 0),
             sinks.Value);
+    }
+
+    /// <summary>
+    /// Below the generated files' C# version, each of them would fail with CS8773 in code the user did not write: one
+    /// diagnostic on the kernel says what to change instead, and nothing is generated.
+    /// </summary>
+    private static bool CheckLanguageVersion(string name, TypeDeclarationSyntax declaration, AttributeArguments kernel, List<Diagnostic> diagnostics)
+    {
+        var version = ((CSharpParseOptions)declaration.SyntaxTree.Options).LanguageVersion;
+        if (version >= GeneratedFiles.MinimumLanguageVersion)
+        {
+            return true;
+        }
+
+        diagnostics.Add(Diagnostic.Create(
+            DiagnosticDescriptors.LanguageVersionTooLow, kernel.Location, name,
+            GeneratedFiles.MinimumLanguageVersion.ToDisplayString(), version.ToDisplayString()));
+        return false;
     }
 
     private static bool CheckTarget(INamedTypeSymbol type, TypeDeclarationSyntax declaration, List<Diagnostic> diagnostics)
