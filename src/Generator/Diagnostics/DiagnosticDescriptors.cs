@@ -152,6 +152,13 @@ internal static class DiagnosticDescriptors
         UsageCategory, DiagnosticSeverity.Error,
         "KernelGen's generated files use C# features up to a minimum language version; below it every generated file would fail to compile (CS8773) in code you did not write. Nothing is generated until LangVersion allows it. The runtime needs net10.0, whose default C# version is newer, so this only happens when LangVersion is set explicitly.");
 
+    public static readonly DiagnosticDescriptor MemberNamedLikeGeneratedMember = Create(
+        "KG0021",
+        "A member of the kernel class has the name of a generated member",
+        "'{0}' declares '{1}', the name of a {2} that KernelGen generates into it. Rename '{1}'.",
+        UsageCategory, DiagnosticSeverity.Error,
+        "KernelGen generates constants, properties, methods and nested types into the kernel class (HeadDim, Window, Forward, ForwardCpu, a class per backend, ...). A member of the same name, or a method with the same parameters, would make the generated files fail to compile (CS0102, CS0111), so nothing is generated until it is renamed. Overloads with other parameters are fine.");
+
     /// <summary>Every descriptor links to its own section of docs/diagnostics.md, so an IDE's help link lands on the fix.</summary>
     private static DiagnosticDescriptor Create(
         string id, string title, string messageFormat, string category, DiagnosticSeverity severity, string description) =>

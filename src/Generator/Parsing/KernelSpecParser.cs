@@ -22,7 +22,7 @@ internal static class KernelSpecParser
     {
         var diagnostics = new List<Diagnostic>();
         var spec = context.TargetSymbol is INamedTypeSymbol type && context.TargetNode is TypeDeclarationSyntax declaration
-            ? ParseKernel(type, declaration, new AttributeArguments(context.Attributes[0]), diagnostics, cancellationToken)
+            ? ParseKernel(type, declaration, new AttributeArguments(context.Attributes[0]), context.SemanticModel.Compilation, diagnostics, cancellationToken)
             : null;
         return new ParseResult(spec, diagnostics.ToImmutableEquatableArray());
     }
@@ -41,7 +41,7 @@ internal static class KernelSpecParser
     }
 
     private static KernelSpec? ParseKernel(
-        INamedTypeSymbol type, TypeDeclarationSyntax declaration, AttributeArguments kernel,
+        INamedTypeSymbol type, TypeDeclarationSyntax declaration, AttributeArguments kernel, Compilation compilation,
         List<Diagnostic> diagnostics, CancellationToken cancellationToken)
     {
         var name = type.Name;
@@ -73,7 +73,7 @@ internal static class KernelSpecParser
             return null;
         }
 
-        return new KernelSpec(
+        var spec = new KernelSpec(
             type.ContainingNamespace is { IsGlobalNamespace: false } ns ? ns.ToDisplayString() : null,
             containers,
             name,
@@ -86,6 +86,7 @@ internal static class KernelSpecParser
             (float)(scale ?? 1.0 / Math.Sqrt(tiles.HeadDim)),
             (float)(softCap ?? 0),
             sinks.Value);
+        return MemberCollisions.Check(spec, declaration, compilation, diagnostics, cancellationToken) ? spec : null;
     }
 
     /// <summary>
@@ -120,7 +121,6 @@ internal static class KernelSpecParser
             : type.IsRecord ? $"it is a record, not a plain class. {DeclareAsClass}"
             : type.TypeParameters.Length > 0 ? "it is generic, and ILGPU kernels cannot live in generic types. Remove its type parameters."
             : !declaration.Modifiers.Any(SyntaxKind.PartialKeyword) ? "it is not declared 'partial'. Add 'partial' to its declaration."
-            : GeneratedMemberNames.All.Contains(type.Name) ? $"it is named like one of the members KernelGen generates into it ('{type.Name}'). Rename it."
             : null;
         if (problem is null)
         {
