@@ -31,10 +31,13 @@ internal static class GeneratorRunner
             References.Value,
             new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, nullableContextOptions: NullableContextOptions.Enable));
 
-    /// <summary>A driver that parses the generated files at <paramref name="version"/>, as the compiler does for a project's own.</summary>
-    public static GeneratorDriver CreateDriver(LanguageVersion version = LanguageVersion.Latest) =>
+    /// <summary>
+    /// A driver that parses the generated files at <paramref name="version"/>, as the compiler does for a project's own;
+    /// it runs <paramref name="generator"/> (a packed copy, say) or the project's own generator.
+    /// </summary>
+    public static GeneratorDriver CreateDriver(LanguageVersion version = LanguageVersion.Latest, IIncrementalGenerator? generator = null) =>
         CSharpGeneratorDriver.Create(
-            new[] { new AttentionKernelGenerator().AsSourceGenerator() },
+            new[] { (generator ?? new AttentionKernelGenerator()).AsSourceGenerator() },
             parseOptions: new CSharpParseOptions(version),
             driverOptions: new GeneratorDriverOptions(IncrementalGeneratorOutputKind.None, trackIncrementalGeneratorSteps: true));
 
@@ -42,10 +45,14 @@ internal static class GeneratorRunner
     public static (GeneratorDriverRunResult Result, Compilation Output) Run(params string[] sources) => Run(LanguageVersion.Latest, sources);
 
     /// <summary>Runs the generator on a project compiled at <paramref name="version"/>.</summary>
-    public static (GeneratorDriverRunResult Result, Compilation Output) Run(LanguageVersion version, params string[] sources)
+    public static (GeneratorDriverRunResult Result, Compilation Output) Run(LanguageVersion version, params string[] sources) =>
+        Run(version, new AttentionKernelGenerator(), sources);
+
+    /// <summary>Runs <paramref name="generator"/> on a project compiled at <paramref name="version"/>.</summary>
+    public static (GeneratorDriverRunResult Result, Compilation Output) Run(LanguageVersion version, IIncrementalGenerator generator, params string[] sources)
     {
         var compilation = Compile(version, sources);
-        var driver = CreateDriver(version).RunGeneratorsAndUpdateCompilation(compilation, out var output, out _);
+        var driver = CreateDriver(version, generator).RunGeneratorsAndUpdateCompilation(compilation, out var output, out _);
         return (driver.GetRunResult(), output);
     }
 
