@@ -64,13 +64,9 @@ public sealed class AttentionKernelGenerator : IIncrementalGenerator
             return;
         }
 
-        output.AddSource($"{spec.HintNamePrefix}.Window.g.cs", WindowEmitter.Emit(spec));
-        output.AddSource($"{spec.HintNamePrefix}.Kernel.g.cs", KernelEmitter.Emit(spec));
-        output.AddSource($"{spec.HintNamePrefix}.Cpu.g.cs", CpuKernelEmitter.Emit(spec));
-        output.AddSource($"{spec.HintNamePrefix}.Backends.g.cs", BackendEmitter.Emit(spec));
-        if (spec.Cache is { } cache)
+        foreach (var (hintName, source) in GeneratedFiles.Of(spec))
         {
-            output.AddSource($"{spec.HintNamePrefix}.Cache.g.cs", CacheEmitter.Emit(spec, cache));
+            output.AddSource(hintName, source);
         }
     }
 

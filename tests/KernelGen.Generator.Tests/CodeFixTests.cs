@@ -2,12 +2,11 @@ using System.Collections.Immutable;
 using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
-using KernelGen.CodeFixes;
-using KernelGen.Generator.Analysis;
 using KernelGen.Generator.Tests.Infrastructure;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CodeActions;
 using Microsoft.CodeAnalysis.CodeFixes;
+using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.Diagnostics;
 using Microsoft.CodeAnalysis.Text;
 using Xunit;
@@ -26,7 +25,10 @@ public sealed class CodeFixTests
         """;
 
     [Fact]
-    public async Task RawBoundIsFlaggedAndFixed()
+    public Task RawBoundIsFlaggedAndFixed() => RawBoundIsFlaggedAndFixedBy(KernelGenAnalyzers.FromProjects);
+
+    /// <summary>Also run on the analyzer and code fix inside the packed package (PackageTests).</summary>
+    internal static async Task RawBoundIsFlaggedAndFixedBy(KernelGenAnalyzers analyzers)
     {
         const string Use = """
             using KernelGen;
@@ -36,15 +38,16 @@ public sealed class CodeFixTests
                 public static CuDnnWindow Parameters() => new CuDnnWindow(Mistral.WindowLeft, Mistral.WindowRight, Mistral.Alignment);
             }
             """;
-        var diagnostic = Assert.Single(await AnalyzeAsync(Use));
+        var diagnostic = Assert.Single(await AnalyzeAsync(Use, analyzers));
         Assert.Equal("KG0018", diagnostic.Id);
         Assert.Equal(
             "new CuDnnWindow(...) takes the numbers that cuDNN itself uses, but Mistral.WindowLeft is KernelGen's inclusive bound. Call Mistral.Window.ToCuDnn() instead.",
             diagnostic.GetMessage(System.Globalization.CultureInfo.InvariantCulture));
+        Assert.Equal(new[] { diagnostic.Id }, analyzers.CodeFix.FixableDiagnosticIds);
 
-        var fixedText = await ApplyFixAsync(Use, diagnostic);
+        var fixedText = await ApplyFixAsync(Use, diagnostic, analyzers);
         Assert.Contains("public static CuDnnWindow Parameters() => Mistral.Window.ToCuDnn();", fixedText);
-        Assert.Empty(await AnalyzeAsync(fixedText));
+        Assert.Empty(await AnalyzeAsync(fixedText, analyzers));
     }
 
     [Fact]
@@ -59,7 +62,7 @@ public sealed class CodeFixTests
                 public static HuggingFaceWindow Parameters() => new HuggingFaceWindow(Mistral.WindowLeft, true);
             }
             """;
-        var diagnostic = Assert.Single(await AnalyzeAsync(Use));
+        var diagnostic = Assert.Single(await AnalyzeAsync(Use, KernelGenAnalyzers.FromProjects));
         Assert.Equal(
             "new HuggingFaceWindow(...) takes the numbers that HF transformers itself uses, but Mistral.WindowLeft is KernelGen's inclusive bound. Call Mistral.Window.ToHuggingFace() instead.",
             diagnostic.GetMessage(System.Globalization.CultureInfo.InvariantCulture));
@@ -78,20 +81,20 @@ public sealed class CodeFixTests
                 public static FlashAttentionWindow Literal() => new FlashAttentionWindow(4095, 0);
             }
             """;
-        Assert.Empty(await AnalyzeAsync(Use));
+        Assert.Empty(await AnalyzeAsync(Use, KernelGenAnalyzers.FromProjects));
     }
 
-    private static async Task<ImmutableArray<Diagnostic>> AnalyzeAsync(string use)
+    private static async Task<ImmutableArray<Diagnostic>> AnalyzeAsync(string use, KernelGenAnalyzers analyzers)
     {
-        var (_, output) = GeneratorRunner.Run(Spec, use);
-        var analyzed = output.WithAnalyzers(ImmutableArray.Create<DiagnosticAnalyzer>(new RawBoundAnalyzer()));
+        var (_, output) = GeneratorRunner.Run(LanguageVersion.Latest, analyzers.Generator, Spec, use);
+        var analyzed = output.WithAnalyzers(ImmutableArray.Create(analyzers.Analyzer));
         return await analyzed.GetAnalyzerDiagnosticsAsync();
     }
 
-    private static async Task<string> ApplyFixAsync(string use, Diagnostic diagnostic)
+    private static async Task<string> ApplyFixAsync(string use, Diagnostic diagnostic, KernelGenAnalyzers analyzers)
     {
         using var workspace = new AdhocWorkspace();
-        var (_, output) = GeneratorRunner.Run(Spec, use);
+        var (_, output) = GeneratorRunner.Run(LanguageVersion.Latest, analyzers.Generator, Spec, use);
         var project = workspace.AddProject("User", LanguageNames.CSharp)
             .WithMetadataReferences(output.References)
             .WithCompilationOptions(output.Options);
@@ -103,7 +106,7 @@ public sealed class CodeFixTests
         var document = project.Documents.Single(d => d.FilePath == diagnostic.Location.SourceTree!.FilePath);
         var actions = new System.Collections.Generic.List<CodeAction>();
         var context = new CodeFixContext(document, diagnostic, (action, _) => actions.Add(action), CancellationToken.None);
-        await new UseWindowConversionCodeFix().RegisterCodeFixesAsync(context);
+        await analyzers.CodeFix.RegisterCodeFixesAsync(context);
         var operation = Assert.Single(await Assert.Single(actions).GetOperationsAsync(CancellationToken.None));
         var changed = ((ApplyChangesOperation)operation).ChangedSolution.GetDocument(document.Id)!;
         return (await changed.GetTextAsync()).ToString();

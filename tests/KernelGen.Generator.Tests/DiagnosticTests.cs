@@ -1,6 +1,9 @@
+using System.Collections.Generic;
 using System.Linq;
 using System.Runtime.CompilerServices;
 using KernelGen.Generator.Tests.Infrastructure;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
 using Xunit;
 
 namespace KernelGen.Generator.Tests;
@@ -344,11 +347,96 @@ public sealed class DiagnosticTests
         Assert.DoesNotContain(diagnostics, d => d.Id.StartsWith("KG"));
     }
 
-    private static void Expect(string id, string body, [CallerMemberName] string method = "")
+    /// <summary>Below C# 10 every generated file would fail with CS8773; one KG0020 on the kernel says what to change instead.</summary>
+    [Fact]
+    public void KG0020_LanguageVersionBelowTheGeneratedCode()
     {
-        var diagnostics = GeneratorRunner.AllDiagnostics("using KernelGen;\n" + body);
+        var diagnostics = Expect("KG0020", """
+            [AttentionKernel(HeadDim = 64)]
+            [SlidingWindow(Left = 4095, Right = 0, Inclusive = true)]
+            public static partial class Kernel { }
+            """, LanguageVersion.CSharp9);
+        Assert.Equal(new[] { "KG0020" }, diagnostics.Select(d => d.Id));
+    }
+
+    /// <summary>Members named like generated ones get one KG0021 each, at the user's member.</summary>
+    [Fact]
+    public void KG0021_MembersNamedLikeGeneratedOnes() => Expect("KG0021", """
+        [AttentionKernel(HeadDim = 64)]
+        [SlidingWindow(Left = 4095, Right = 0, Inclusive = true)]
+        public static partial class Kernel
+        {
+            public const int HeadDim = 64;
+            public static AttentionWindow Window => default;
+            public static class CuDnn { }
+        }
+        """);
+
+    /// <summary>A method with a generated method's parameters clashes (CS0111); an overload with other parameters does not.</summary>
+    [Fact]
+    public void KG0021_MethodWithTheGeneratedParameters() => Expect("KG0021", """
+        [AttentionKernel(HeadDim = 64)]
+        [SlidingWindow(Left = 4095, Right = 0, Inclusive = true)]
+        public static partial class Kernel
+        {
+            public static void ForwardCpu(System.ReadOnlySpan<float> q, System.ReadOnlySpan<float> k, System.ReadOnlySpan<float> v, System.Span<float> output, AttentionShape shape, CpuAttentionOptions? options) { }
+            public static void ForwardCpu(float[] q, float[] k, float[] v, float[] output, AttentionShape shape) { }
+        }
+        """);
+
+    [Fact]
+    public void OverloadsAndGenericNamesakesOfGeneratedMembersAreQuiet()
+    {
+        var diagnostics = GeneratorRunner.AllDiagnostics("""
+            using KernelGen;
+            [AttentionKernel(HeadDim = 64)]
+            [SlidingWindow(Left = 4095, Right = 0, Inclusive = true)]
+            public static partial class Kernel
+            {
+                public static void Forward(float[] q, float[] k, float[] v, float[] output, AttentionShape shape) => ForwardCpu(q, k, v, output, shape);
+                public static class CuDnn<T> { }
+            }
+            """);
+        Assert.Empty(diagnostics);
+    }
+
+    /// <summary>
+    /// Every member the generator writes into a kernel class, read from its output rather than from a list: a user member
+    /// of that name gets KG0021 and nothing is generated, so no generated file fails with CS0102.
+    /// </summary>
+    [Fact]
+    public void EveryGeneratedMemberNameIsReportedWhenTaken()
+    {
+        const string Spec = """
+            using KernelGen;
+            [AttentionKernel(HeadDim = 64, Sinks = true, LogitSoftCap = 50)]
+            [SlidingWindow(Left = 4095, Right = 0, Inclusive = true)]
+            public static partial class Kernel
+            """;
+        var (_, output) = GeneratorRunner.Run(Spec + ";");
+        var generatedNames = output.GetTypeByMetadataName("Kernel")!.GetMembers()
+            .Where(member => member.CanBeReferencedByName)
+            .Select(member => member.Name)
+            .Distinct()
+            .OrderBy(name => name, System.StringComparer.Ordinal)
+            .ToList();
+        Assert.Contains("Forward", generatedNames);
+
+        var taken = string.Concat(generatedNames.Select(name => $"    public static int {name} => 0;\n"));
+        var diagnostics = GeneratorRunner.AllDiagnostics(Spec + "\n{\n" + taken + "}");
+        Assert.All(diagnostics, d => Assert.Equal("KG0021", d.Id));
+        var reported = diagnostics.Select(d => d.Location.SourceTree!.GetText().ToString(d.Location.SourceSpan)).OrderBy(name => name, System.StringComparer.Ordinal);
+        Assert.Equal(generatedNames, reported);
+    }
+
+    private static IReadOnlyList<Diagnostic> Expect(
+        string id, string body, LanguageVersion version = LanguageVersion.Latest, [CallerMemberName] string method = "")
+    {
+        var diagnostics = GeneratorRunner.AllDiagnostics(version, "using KernelGen;\n" + body);
         Assert.Contains(diagnostics, d => d.Id == id);
         Assert.DoesNotContain(diagnostics, d => d.Id == "CS8785");
+        Assert.DoesNotContain(diagnostics, d => d.Location.SourceTree?.FilePath.EndsWith(".g.cs", System.StringComparison.Ordinal) == true);
         Snapshot.VerifyText(Snapshot.FormatDiagnostics(diagnostics.Where(d => d.Id.StartsWith("KG"))), ".txt", method: method);
+        return diagnostics;
     }
 }

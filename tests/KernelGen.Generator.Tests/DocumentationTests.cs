@@ -36,7 +36,7 @@ public sealed class DocumentationTests
     {
         var readme = File.ReadAllText(Path.Combine(RepositoryRoot(), "README.md"));
         var unshipped = File.ReadAllText(Path.Combine(RepositoryRoot(), "src", "Generator", "AnalyzerReleases.Unshipped.md"));
-        Assert.Equal(22, Descriptors.Length);
+        Assert.Equal(24, Descriptors.Length);
         Assert.Equal(Descriptors.Length, Descriptors.Select(d => d.Id).Distinct().Count());
         foreach (var descriptor in Descriptors)
         {
@@ -46,6 +46,26 @@ public sealed class DocumentationTests
             Assert.False(string.IsNullOrWhiteSpace(descriptor.Description.ToString()), $"{descriptor.Id} has no help text");
         }
     }
+
+    [Fact]
+    public void EveryDiagnosticLinksToItsSectionOfTheReference()
+    {
+        var headings = File.ReadAllLines(Path.Combine(RepositoryRoot(), "docs", "diagnostics.md"))
+            .Where(line => line.StartsWith("## ", StringComparison.Ordinal))
+            .Select(line => GitHubAnchor(line.Substring(3)))
+            .ToHashSet();
+        foreach (var descriptor in Descriptors)
+        {
+            var link = new Uri(descriptor.HelpLinkUri);
+            Assert.Equal(Uri.UriSchemeHttps, link.Scheme);
+            Assert.EndsWith("/blob/main/docs/diagnostics.md", link.GetLeftPart(UriPartial.Path), StringComparison.Ordinal);
+            Assert.True(headings.Contains(link.Fragment.TrimStart('#')), $"{descriptor.Id}: docs/diagnostics.md has no heading for {link.Fragment}");
+        }
+    }
+
+    /// <summary>The anchor GitHub gives a heading: lower case, punctuation dropped, spaces as hyphens.</summary>
+    private static string GitHubAnchor(string heading) =>
+        new string(heading.Trim().ToLowerInvariant().Where(c => char.IsLetterOrDigit(c) || c is ' ' or '-' or '_').ToArray()).Replace(' ', '-');
 
     private static string DiagnosticsReference()
     {

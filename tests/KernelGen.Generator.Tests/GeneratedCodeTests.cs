@@ -1,6 +1,7 @@
 using System.Linq;
 using KernelGen.Generator.Tests.Infrastructure;
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
 using Xunit;
 
 namespace KernelGen.Generator.Tests;
@@ -82,6 +83,42 @@ public sealed class GeneratedCodeTests
         var window = result.GeneratedTrees.Single(tree => tree.FilePath.EndsWith("Window.g.cs", System.StringComparison.Ordinal)).ToString();
         Assert.Contains("Query i sees the keys from key i - 2 to key i - 1 (2 keys at most), all before its own key: not its own key, and no key after it.", window);
         Snapshot.Verify(result);
+    }
+
+    /// <summary>
+    /// The generated files compile at the generator's minimum C# version and not one version below, so KG0020 fires
+    /// exactly where they would fail. The spec uses every part of the generated code: a namespace, containing types,
+    /// a window, sinks and a soft cap.
+    /// </summary>
+    [Fact]
+    public void GeneratedFilesNeedExactlyTheMinimumLanguageVersion()
+    {
+        var minimum = (LanguageVersion)typeof(AttentionKernelGenerator).Assembly
+            .GetType("KernelGen.Generator.Emitting.GeneratedFiles")!
+            .GetField("MinimumLanguageVersion")!
+            .GetRawConstantValue()!;
+        var below = System.Enum.GetValues<LanguageVersion>().Where(version => version < minimum).Max();
+        const string Source = """
+            using KernelGen;
+            namespace Models
+            {
+                public static partial class Model
+                {
+                    [AttentionKernel(HeadDim = 64, Causal = true, LogitSoftCap = 50, Sinks = true)]
+                    [SlidingWindow(Left = 128, Inclusive = true)]
+                    public static partial class LocalAttention { }
+                }
+            }
+            """;
+
+        var (result, output) = GeneratorRunner.Run(minimum, Source);
+        Assert.NotEmpty(result.GeneratedTrees);
+        var problems = output.GetDiagnostics().Where(d => d.Severity >= DiagnosticSeverity.Warning).ToList();
+        Assert.True(problems.Count == 0, Snapshot.FormatDiagnostics(problems));
+
+        var older = output.RemoveAllSyntaxTrees().AddSyntaxTrees(
+            output.SyntaxTrees.Select(tree => CSharpSyntaxTree.ParseText(tree.GetText(), new CSharpParseOptions(below), tree.FilePath)));
+        Assert.Contains(older.GetDiagnostics(), d => d.Id == "CS8773" && d.Location.SourceTree!.FilePath.EndsWith(".g.cs", System.StringComparison.Ordinal));
     }
 
     private static void VerifyClean(string source, [System.Runtime.CompilerServices.CallerMemberName] string method = "")

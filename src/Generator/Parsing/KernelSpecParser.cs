@@ -4,6 +4,7 @@ using System.Globalization;
 using System.Linq;
 using System.Threading;
 using KernelGen.Generator.Diagnostics;
+using KernelGen.Generator.Emitting;
 using KernelGen.Generator.Model;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
@@ -21,7 +22,7 @@ internal static class KernelSpecParser
     {
         var diagnostics = new List<Diagnostic>();
         var spec = context.TargetSymbol is INamedTypeSymbol type && context.TargetNode is TypeDeclarationSyntax declaration
-            ? ParseKernel(type, declaration, new AttributeArguments(context.Attributes[0]), diagnostics, cancellationToken)
+            ? ParseKernel(type, declaration, new AttributeArguments(context.Attributes[0]), context.SemanticModel.Compilation, diagnostics, cancellationToken)
             : null;
         return new ParseResult(spec, diagnostics.ToImmutableEquatableArray());
     }
@@ -40,11 +41,12 @@ internal static class KernelSpecParser
     }
 
     private static KernelSpec? ParseKernel(
-        INamedTypeSymbol type, TypeDeclarationSyntax declaration, AttributeArguments kernel,
+        INamedTypeSymbol type, TypeDeclarationSyntax declaration, AttributeArguments kernel, Compilation compilation,
         List<Diagnostic> diagnostics, CancellationToken cancellationToken)
     {
         var name = type.Name;
         var targetOk = CheckTarget(type, declaration, diagnostics);
+        var languageOk = CheckLanguageVersion(name, declaration, kernel, diagnostics);
         var containers = ReadContainingTypes(name, declaration, diagnostics);
 
         var headDim = ReadHeadDim(name, kernel, diagnostics);
@@ -72,13 +74,13 @@ internal static class KernelSpecParser
             cache = KvCacheReader.Read(name, attributes, cachedWindow, tiles.HeadDim, diagnostics, out cacheOk);
         }
 
-        if (!targetOk || containers is null || tiles is null || window is null || !numbersOk || !cacheOk
+        if (!targetOk || !languageOk || containers is null || tiles is null || window is null || !numbersOk || !cacheOk
             || (kernel.IsGiven("Causal") && !causal.IsValid) || (kernel.IsGiven("Sinks") && !sinks.IsValid))
         {
             return null;
         }
 
-        return new KernelSpec(
+        var spec = new KernelSpec(
             type.ContainingNamespace is { IsGlobalNamespace: false } ns ? ns.ToDisplayString() : null,
             containers,
             name,
@@ -92,6 +94,25 @@ internal static class KernelSpecParser
             (float)(softCap ?? 0),
             sinks.Value,
             cache);
+        return MemberCollisions.Check(spec, declaration, compilation, diagnostics, cancellationToken) ? spec : null;
+    }
+
+    /// <summary>
+    /// Below the generated files' C# version, each of them would fail with CS8773 in code the user did not write: one
+    /// diagnostic on the kernel says what to change instead, and nothing is generated.
+    /// </summary>
+    private static bool CheckLanguageVersion(string name, TypeDeclarationSyntax declaration, AttributeArguments kernel, List<Diagnostic> diagnostics)
+    {
+        var version = ((CSharpParseOptions)declaration.SyntaxTree.Options).LanguageVersion;
+        if (version >= GeneratedFiles.MinimumLanguageVersion)
+        {
+            return true;
+        }
+
+        diagnostics.Add(Diagnostic.Create(
+            DiagnosticDescriptors.LanguageVersionTooLow, kernel.Location, name,
+            GeneratedFiles.MinimumLanguageVersion.ToDisplayString(), version.ToDisplayString()));
+        return false;
     }
 
     private static bool CheckTarget(INamedTypeSymbol type, TypeDeclarationSyntax declaration, List<Diagnostic> diagnostics)
@@ -108,7 +129,6 @@ internal static class KernelSpecParser
             : type.IsRecord ? $"it is a record, not a plain class. {DeclareAsClass}"
             : type.TypeParameters.Length > 0 ? "it is generic, and ILGPU kernels cannot live in generic types. Remove its type parameters."
             : !declaration.Modifiers.Any(SyntaxKind.PartialKeyword) ? "it is not declared 'partial'. Add 'partial' to its declaration."
-            : GeneratedMemberNames.All.Contains(type.Name) ? $"it is named like one of the members KernelGen generates into it ('{type.Name}'). Rename it."
             : null;
         if (problem is null)
         {

@@ -12,8 +12,6 @@ namespace KernelGen.Generator.Tests.Infrastructure;
 /// <summary>Compiles user source against the runtime and runs the generator on it, as a real build does.</summary>
 internal static class GeneratorRunner
 {
-    private static readonly CSharpParseOptions ParseOptions = new(LanguageVersion.Latest);
-
     private static readonly Lazy<ImmutableArray<MetadataReference>> References = new(() =>
     {
         var platform = ((string)AppContext.GetData("TRUSTED_PLATFORM_ASSEMBLIES")!).Split(Path.PathSeparator);
@@ -23,31 +21,48 @@ internal static class GeneratorRunner
             .ToImmutableArray();
     });
 
-    public static CSharpCompilation Compile(params string[] sources) =>
+    public static CSharpCompilation Compile(params string[] sources) => Compile(LanguageVersion.Latest, sources);
+
+    /// <summary>Compiles <paramref name="sources"/> as a project with <c>LangVersion</c> <paramref name="version"/> would.</summary>
+    public static CSharpCompilation Compile(LanguageVersion version, params string[] sources) =>
         CSharpCompilation.Create(
             "UserAssembly",
-            sources.Select((source, index) => CSharpSyntaxTree.ParseText(source, ParseOptions, path: $"User{index}.cs")),
+            sources.Select((source, index) => CSharpSyntaxTree.ParseText(source, new CSharpParseOptions(version), path: $"User{index}.cs")),
             References.Value,
             new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, nullableContextOptions: NullableContextOptions.Enable));
 
-    public static GeneratorDriver CreateDriver() =>
+    /// <summary>
+    /// A driver that parses the generated files at <paramref name="version"/>, as the compiler does for a project's own;
+    /// it runs <paramref name="generator"/> (a packed copy, say) or the project's own generator.
+    /// </summary>
+    public static GeneratorDriver CreateDriver(LanguageVersion version = LanguageVersion.Latest, IIncrementalGenerator? generator = null) =>
         CSharpGeneratorDriver.Create(
-            new[] { new AttentionKernelGenerator().AsSourceGenerator() },
-            parseOptions: ParseOptions,
+            new[] { (generator ?? new AttentionKernelGenerator()).AsSourceGenerator() },
+            parseOptions: new CSharpParseOptions(version),
             driverOptions: new GeneratorDriverOptions(IncrementalGeneratorOutputKind.None, trackIncrementalGeneratorSteps: true));
 
     /// <summary>Runs the generator; returns its result and the compilation that includes the generated files.</summary>
-    public static (GeneratorDriverRunResult Result, Compilation Output) Run(params string[] sources)
+    public static (GeneratorDriverRunResult Result, Compilation Output) Run(params string[] sources) => Run(LanguageVersion.Latest, sources);
+
+    /// <summary>Runs the generator on a project compiled at <paramref name="version"/>.</summary>
+    public static (GeneratorDriverRunResult Result, Compilation Output) Run(LanguageVersion version, params string[] sources) =>
+        Run(version, new AttentionKernelGenerator(), sources);
+
+    /// <summary>Runs <paramref name="generator"/> on a project compiled at <paramref name="version"/>.</summary>
+    public static (GeneratorDriverRunResult Result, Compilation Output) Run(LanguageVersion version, IIncrementalGenerator generator, params string[] sources)
     {
-        var compilation = Compile(sources);
-        var driver = CreateDriver().RunGeneratorsAndUpdateCompilation(compilation, out var output, out _);
+        var compilation = Compile(version, sources);
+        var driver = CreateDriver(version, generator).RunGeneratorsAndUpdateCompilation(compilation, out var output, out _);
         return (driver.GetRunResult(), output);
     }
 
     /// <summary>The generator's diagnostics plus the compiler's errors and warnings on the generated output.</summary>
-    public static IReadOnlyList<Diagnostic> AllDiagnostics(params string[] sources)
+    public static IReadOnlyList<Diagnostic> AllDiagnostics(params string[] sources) => AllDiagnostics(LanguageVersion.Latest, sources);
+
+    /// <summary>The same, for a project compiled at <paramref name="version"/>.</summary>
+    public static IReadOnlyList<Diagnostic> AllDiagnostics(LanguageVersion version, params string[] sources)
     {
-        var (result, output) = Run(sources);
+        var (result, output) = Run(version, sources);
         return result.Diagnostics
             .Concat(output.GetDiagnostics().Where(d => d.Severity >= DiagnosticSeverity.Warning))
             .Distinct()

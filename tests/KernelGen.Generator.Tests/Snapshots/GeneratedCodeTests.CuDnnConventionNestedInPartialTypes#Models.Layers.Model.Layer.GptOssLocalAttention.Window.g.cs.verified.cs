@@ -29,7 +29,7 @@ static partial class Model
         ///      decode  # # # # # # # #   (SeqQ = 1, SeqK = 8)
         /// </code>
         /// </remarks>
-        [global::System.CodeDom.Compiler.GeneratedCode("KernelGen", "1.0.0.0")]
+        [global::System.CodeDom.Compiler.GeneratedCode("KernelGen", "0.1.0.0")]
         static partial class GptOssLocalAttention
         {
             /// <summary>Elements per head.</summary>

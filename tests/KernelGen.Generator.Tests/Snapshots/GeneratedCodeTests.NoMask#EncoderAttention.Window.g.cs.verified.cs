@@ -23,7 +23,7 @@
 ///      decode  # # # # # # # #   (SeqQ = 1, SeqK = 8)
 /// </code>
 /// </remarks>
-[global::System.CodeDom.Compiler.GeneratedCode("KernelGen", "1.0.0.0")]
+[global::System.CodeDom.Compiler.GeneratedCode("KernelGen", "0.1.0.0")]
 partial class EncoderAttention
 {
     /// <summary>Elements per head.</summary>

@@ -25,7 +25,7 @@ namespace Models;
 ///      decode  # # # . . . . .   (SeqQ = 1, SeqK = 8)
 /// </code>
 /// </remarks>
-[global::System.CodeDom.Compiler.GeneratedCode("KernelGen", "1.0.0.0")]
+[global::System.CodeDom.Compiler.GeneratedCode("KernelGen", "0.1.0.0")]
 partial class LongformerAttention
 {
     /// <summary>Elements per head.</summary>
