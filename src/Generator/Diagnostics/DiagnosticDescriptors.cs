@@ -144,4 +144,11 @@ internal static class DiagnosticDescriptors
         "[SlidingWindow] on '{0}' gives Right but no Left, and the kernel is not causal: every query sees all earlier keys. Add Left = N to bound it, or leave Right out too for no mask.",
         WindowCategory, DiagnosticSeverity.Warning, isEnabledByDefault: true,
         description: "An omitted bound is unbounded on that side. A right-only window on a non-causal kernel bounds the future and not the past, which is almost never what a sliding window means; the mirror of KG0008.");
+
+    public static readonly DiagnosticDescriptor PinnedMaskIsNotAWindow = new(
+        "KG0040",
+        "Pinned backend parameters describe a mask that is not a sliding window",
+        "[{0}] on '{1}' describes no sliding window: {2}. Pin [{3}] for its window {4} instead.",
+        WindowCategory, DiagnosticSeverity.Error, isEnabledByDefault: true,
+        description: "Some backend parameters select keys that no band [i - L, i + R] describes, such as llama.cpp's chunked swa_type (Llama 4's local layers). KernelGen cannot compare them with the spec's window, so it refuses them with the reason rather than check a guess.");
 }

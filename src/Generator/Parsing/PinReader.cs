@@ -53,6 +53,11 @@ internal static class PinReader
                 diagnostics.Add(Diagnostic.Create(DiagnosticDescriptors.InvalidArgument, arguments.Location, className, shortName, pin.FormatArguments(parameters), exception.Message));
                 continue;
             }
+            catch (NotSupportedException notABand)
+            {
+                diagnostics.Add(Diagnostic.Create(DiagnosticDescriptors.PinnedMaskIsNotAWindow, arguments.Location, pin.PinText(parameters), className, notABand.Message, pin.PinText(expected!), window));
+                continue;
+            }
 
             if (pinnedWindow != window)
             {
