@@ -227,6 +227,23 @@ public sealed class DiagnosticTests
         public static partial class Kernel;
         """);
 
+    /// <summary>llama.cpp's swa_type defaults to none, as in llama_hparams: n_swa alone is no window.</summary>
+    [Fact]
+    public void KG0016_LlamaCppPinWithoutSwaTypeHasNoWindow() => Expect("KG0016", """
+        [AttentionKernel(HeadDim = 64)]
+        [SlidingWindow(Left = 4095, Right = 0, Inclusive = true)]
+        [LlamaCppWindow(NSwa = 4096)]
+        public static partial class Kernel;
+        """);
+
+    [Fact]
+    public void KG0040_LlamaCppChunkedPin() => Expect("KG0040", """
+        [AttentionKernel(HeadDim = 64)]
+        [SlidingWindow(Left = 8191, Right = 0, Inclusive = true)]
+        [LlamaCppWindow(NSwa = 8192, SwaType = LlamaSwaType.Chunked)]
+        public static partial class Kernel;
+        """);
+
     [Fact]
     public void MatchingPinsAndTargetsAreQuiet()
     {
@@ -243,6 +260,7 @@ public sealed class DiagnosticTests
             [FlashInferWindow(WindowLeft = 4095, WindowRight = 0)]
             [OnnxRuntimeWindow(LocalWindowSize = 4096)]
             [XFormersWindow(WindowLeft = 4095, WindowRight = 0)]
+            [LlamaCppWindow(NSwa = 4096, SwaType = LlamaSwaType.Standard)]
             public static partial class MistralAttention;
             """);
         Assert.Empty(diagnostics);

@@ -40,4 +40,7 @@ enum Backend
 
     /// <summary>JAX <c>dot_product_attention(local_window_size=(left, right))</c>: inclusive, on raw indices (top-left).</summary>
     Jax = 10,
+
+    /// <summary>llama.cpp / ggml: <c>n_swa</c> and <c>swa_type</c>; the standard type hides keys with <c>p1 - p0 &gt;= n_swa</c> (n_swa keys), bottom-right.</summary>
+    LlamaCpp = 11,
 }

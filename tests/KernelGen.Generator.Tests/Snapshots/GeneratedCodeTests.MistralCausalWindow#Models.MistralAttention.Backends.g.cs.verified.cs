@@ -301,4 +301,41 @@ static partial class MistralAttention
     }
 
     // JAX cannot express this window: JAX compares raw indices, which is top-left alignment (for SeqQ == SeqK the two agree: use window with { Alignment = TopLeft }).
+
+    /// <summary>
+    /// llama.cpp's parameters for this window (keys [i - 4095, i + 0] (bottom-right)), in its own convention.
+    /// </summary>
+    /// <remarks>
+    /// <code>
+    /// hparams.n_swa    = 4096;  // GGUF &lt;arch&gt;.attention.sliding_window
+    /// hparams.swa_type = LLAMA_SWA_TYPE_STANDARD;
+    /// // causal_attn = true: llama_context_params.attention_type = LLAMA_ATTENTION_TYPE_CAUSAL
+    /// </code>
+    /// </remarks>
+    public static class LlamaCpp
+    {
+        /// <summary>n_swa: the window size (GGUF &lt;arch&gt;.attention.sliding_window); 0 with no window.</summary>
+        public const int NSwa = 4096;
+
+        /// <summary>swa_type = LLAMA_SWA_TYPE_STANDARD.</summary>
+        public const global::KernelGen.LlamaSwaType SwaType = global::KernelGen.LlamaSwaType.Standard;
+
+        /// <summary>causal_attn: keys after the query are hidden.</summary>
+        public const bool CausalAttn = true;
+
+        /// <summary>The parameters as a value, for code that passes them on.</summary>
+        public static global::KernelGen.LlamaCppWindow Parameters => new(NSwa, SwaType, CausalAttn);
+
+        /// <summary>llama.cpp's own visibility test, with its own arithmetic and names.</summary>
+        public static bool IsVisible(int i, int j, int nTokens, int nKv)
+        {
+            // set_input_kq_mask: absolute positions, the batch's nTokens after nKv - nTokens cached ones; the causal mask, then is_masked_swa.
+            long p1 = i + ((long)nKv - nTokens);
+            long p0 = j;
+            return j >= 0
+                && j < nKv
+                && !(p0 > p1)
+                && !(p1 - p0 >= NSwa);
+        }
+    }
 }

@@ -184,4 +184,39 @@ partial class EncoderAttention
     // xformers cannot express this window: LocalAttentionFromBottomRightMask needs both bounds; use LowerTriangularMask or no bias for unbounded sides.
 
     // JAX cannot express this window: JAX compares raw indices, which is top-left alignment (for SeqQ == SeqK the two agree: use window with { Alignment = TopLeft }).
+
+    /// <summary>
+    /// llama.cpp's parameters for this window (keys [0, end] (bottom-right)), in its own convention.
+    /// </summary>
+    /// <remarks>
+    /// <code>
+    /// hparams.n_swa    = 0;  // GGUF &lt;arch&gt;.attention.sliding_window
+    /// hparams.swa_type = LLAMA_SWA_TYPE_NONE;
+    /// // causal_attn = false: llama_context_params.attention_type = LLAMA_ATTENTION_TYPE_NON_CAUSAL
+    /// </code>
+    /// </remarks>
+    public static class LlamaCpp
+    {
+        /// <summary>n_swa: the window size (GGUF &lt;arch&gt;.attention.sliding_window); 0 with no window.</summary>
+        public const int NSwa = 0;
+
+        /// <summary>swa_type = LLAMA_SWA_TYPE_NONE.</summary>
+        public const global::KernelGen.LlamaSwaType SwaType = global::KernelGen.LlamaSwaType.None;
+
+        /// <summary>causal_attn: keys after the query are hidden.</summary>
+        public const bool CausalAttn = false;
+
+        /// <summary>The parameters as a value, for code that passes them on.</summary>
+        public static global::KernelGen.LlamaCppWindow Parameters => new(NSwa, SwaType, CausalAttn);
+
+        /// <summary>llama.cpp's own visibility test, with its own arithmetic and names.</summary>
+        public static bool IsVisible(int i, int j, int nTokens, int nKv)
+        {
+            // set_input_kq_mask: absolute positions, the batch's nTokens after nKv - nTokens cached ones; the causal mask, then is_masked_swa.
+            long p1 = i + ((long)nKv - nTokens);
+            long p0 = j;
+            return j >= 0
+                && j < nKv;
+        }
+    }
 }

@@ -156,4 +156,6 @@ partial class LongformerAttention
                 && col <= (long)row + Right;
         }
     }
+
+    // llama.cpp cannot express this window: llama.cpp masks absolute positions, which is bottom-right alignment.
 }

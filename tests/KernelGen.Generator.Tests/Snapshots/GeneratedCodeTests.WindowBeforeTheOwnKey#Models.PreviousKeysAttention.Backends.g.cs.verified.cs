@@ -121,4 +121,6 @@ static partial class PreviousKeysAttention
     // xformers cannot express this window: xformers requires window_left and window_right of 0 or more.
 
     // JAX cannot express this window: JAX compares raw indices, which is top-left alignment (for SeqQ == SeqK the two agree: use window with { Alignment = TopLeft }).
+
+    // llama.cpp cannot express this window: llama.cpp's windows are the n_swa positions up to the query (standard swa_type: (n_swa - 1, 0), or no right bound without causal_attn) or |p1 - p0| <= n_swa / 2 (symmetric: (n_swa / 2, n_swa / 2)), nothing else.
 }
