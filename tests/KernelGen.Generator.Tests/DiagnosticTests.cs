@@ -236,6 +236,15 @@ public sealed class DiagnosticTests
         public static partial class Kernel;
         """);
 
+    /// <summary>ONNX Attention-25 aligns top-left without a cache: a decoder's numbers without HasCache are another window.</summary>
+    [Fact]
+    public void KG0016_OnnxAttentionPinWithoutCacheIsTopLeft() => Expect("KG0016", """
+        [AttentionKernel(HeadDim = 64, Causal = true)]
+        [SlidingWindow(Left = 4095, Inclusive = true)]
+        [OnnxAttentionWindow(LeftWindowSize = 4095, IsCausal = true)]
+        public static partial class Kernel;
+        """);
+
     [Fact]
     public void KG0040_LlamaCppChunkedPin() => Expect("KG0040", """
         [AttentionKernel(HeadDim = 64)]
@@ -261,6 +270,7 @@ public sealed class DiagnosticTests
             [OnnxRuntimeWindow(LocalWindowSize = 4096)]
             [XFormersWindow(WindowLeft = 4095, WindowRight = 0)]
             [LlamaCppWindow(NSwa = 4096, SwaType = LlamaSwaType.Standard)]
+            [OnnxAttentionWindow(LeftWindowSize = 4095, IsCausal = true, HasCache = true)]
             public static partial class MistralAttention;
             """);
         Assert.Empty(diagnostics);

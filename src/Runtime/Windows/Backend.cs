@@ -43,4 +43,7 @@ enum Backend
 
     /// <summary>llama.cpp / ggml: <c>n_swa</c> and <c>swa_type</c>; the standard type hides keys with <c>p1 - p0 &gt;= n_swa</c> (n_swa keys), bottom-right.</summary>
     LlamaCpp = 11,
+
+    /// <summary>ONNX's standard <c>Attention</c>, opset 25 on onnx main (unreleased): <c>left_window_size</c>, <c>right_window_size</c>, inclusive, <c>-1</c> = unbounded, top-left without a cache.</summary>
+    OnnxAttention = 12,
 }
