@@ -271,6 +271,7 @@ public sealed class DiagnosticTests
             [XFormersWindow(WindowLeft = 4095, WindowRight = 0)]
             [LlamaCppWindow(NSwa = 4096, SwaType = LlamaSwaType.Standard)]
             [OnnxAttentionWindow(LeftWindowSize = 4095, IsCausal = true, HasCache = true)]
+            [VllmWindow(SlidingWindow = 4096)]
             public static partial class MistralAttention;
             """);
         Assert.Empty(diagnostics);

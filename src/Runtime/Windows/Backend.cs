@@ -46,4 +46,7 @@ enum Backend
 
     /// <summary>ONNX's standard <c>Attention</c>, opset 25 on onnx main (unreleased): <c>left_window_size</c>, <c>right_window_size</c>, inclusive, <c>-1</c> = unbounded, top-left without a cache.</summary>
     OnnxAttention = 12,
+
+    /// <summary>vLLM: HF's <c>sliding_window = W</c>, passed to FlashAttention as <c>(W - 1, 0)</c> and to FlashInfer as <c>window_left = W - 1</c>; bottom-right.</summary>
+    Vllm = 13,
 }

@@ -302,4 +302,33 @@ static partial class CausalAttention
                 && !(difference < 0);
         }
     }
+
+    /// <summary>
+    /// vLLM's parameters for this window (keys [0, i + 0] (bottom-right)), in its own convention.
+    /// </summary>
+    /// <remarks>
+    /// <code>
+    /// # vLLM takes HF's config.sliding_window = None and passes it on as:
+    /// flash_attn_varlen_func(..., causal=True, window_size=(-1, 0))  # FlashAttention backend
+    /// wrapper.plan(..., causal=True, window_left=-1)  # FlashInfer backend
+    /// </code>
+    /// </remarks>
+    public static class Vllm
+    {
+        /// <summary>attn_type = AttentionType.DECODER: causal, window_size[1] = 0.</summary>
+        public const global::KernelGen.VllmAttentionType AttnType = global::KernelGen.VllmAttentionType.Decoder;
+
+        /// <summary>The parameters as a value, for code that passes them on.</summary>
+        public static global::KernelGen.VllmWindow Parameters => new(null, AttnType);
+
+        /// <summary>vLLM's own visibility test, with its own arithmetic and names.</summary>
+        public static bool IsVisible(int row, int col, int seqQ, int seqK)
+        {
+            // FlashAttention's mask.h with the window_size vLLM passes it.
+            long shift = (long)seqK - seqQ;
+            return col >= 0
+                && col < seqK
+                && col < row + 1 + shift;
+        }
+    }
 }

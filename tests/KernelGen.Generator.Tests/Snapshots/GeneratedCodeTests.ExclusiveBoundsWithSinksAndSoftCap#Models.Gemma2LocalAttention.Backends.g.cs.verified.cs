@@ -378,4 +378,37 @@ static partial class Gemma2LocalAttention
                 && !(difference > LeftWindowSize);
         }
     }
+
+    /// <summary>
+    /// vLLM's parameters for this window (keys [i - 4095, i + 0] (bottom-right)), in its own convention.
+    /// </summary>
+    /// <remarks>
+    /// <code>
+    /// # vLLM takes HF's config.sliding_window = 4096 and passes it on as:
+    /// flash_attn_varlen_func(..., causal=True, window_size=(4095, 0))  # FlashAttention backend
+    /// wrapper.plan(..., causal=True, window_left=4095)  # FlashInfer backend
+    /// </code>
+    /// </remarks>
+    public static class Vllm
+    {
+        /// <summary>sliding_window: HF's config value; FlashAttention gets window_size[0] = sliding_window - 1.</summary>
+        public const int SlidingWindow = 4096;
+
+        /// <summary>attn_type = AttentionType.DECODER: causal, window_size[1] = 0.</summary>
+        public const global::KernelGen.VllmAttentionType AttnType = global::KernelGen.VllmAttentionType.Decoder;
+
+        /// <summary>The parameters as a value, for code that passes them on.</summary>
+        public static global::KernelGen.VllmWindow Parameters => new(SlidingWindow, AttnType);
+
+        /// <summary>vLLM's own visibility test, with its own arithmetic and names.</summary>
+        public static bool IsVisible(int row, int col, int seqQ, int seqK)
+        {
+            // FlashAttention's mask.h with the window_size vLLM passes it.
+            long shift = (long)seqK - seqQ;
+            return col >= 0
+                && col < seqK
+                && col >= row + shift - (SlidingWindow - 1)
+                && col < row + 1 + shift;
+        }
+    }
 }

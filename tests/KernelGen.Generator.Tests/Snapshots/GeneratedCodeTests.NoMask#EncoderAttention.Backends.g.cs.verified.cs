@@ -257,4 +257,31 @@ partial class EncoderAttention
                 && j < totalSequenceLength;
         }
     }
+
+    /// <summary>
+    /// vLLM's parameters for this window (keys [0, end] (bottom-right)), in its own convention.
+    /// </summary>
+    /// <remarks>
+    /// <code>
+    /// # vLLM takes HF's config.sliding_window = None, attn_type=AttentionType.ENCODER_ONLY, and passes it on as:
+    /// flash_attn_varlen_func(..., causal=False, window_size=(-1, -1))  # FlashAttention backend; FlashInfer rejects encoder attention
+    /// </code>
+    /// </remarks>
+    public static class Vllm
+    {
+        /// <summary>attn_type = AttentionType.ENCODER_ONLY: not causal, window_size[1] = sliding_window - 1.</summary>
+        public const global::KernelGen.VllmAttentionType AttnType = global::KernelGen.VllmAttentionType.EncoderOnly;
+
+        /// <summary>The parameters as a value, for code that passes them on.</summary>
+        public static global::KernelGen.VllmWindow Parameters => new(null, AttnType);
+
+        /// <summary>vLLM's own visibility test, with its own arithmetic and names.</summary>
+        public static bool IsVisible(int row, int col, int seqQ, int seqK)
+        {
+            // FlashAttention's mask.h with the window_size vLLM passes it.
+            long shift = (long)seqK - seqQ;
+            return col >= 0
+                && col < seqK;
+        }
+    }
 }

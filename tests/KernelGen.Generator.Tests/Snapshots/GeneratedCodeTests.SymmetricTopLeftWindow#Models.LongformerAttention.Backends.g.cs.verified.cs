@@ -198,4 +198,6 @@ partial class LongformerAttention
                 && !(-difference > RightWindowSize);
         }
     }
+
+    // vLLM cannot express this window: vLLM passes its window to FlashAttention and FlashInfer, which align the diagonal bottom-right only.
 }
