@@ -245,6 +245,15 @@ public sealed class DiagnosticTests
         public static partial class Kernel;
         """);
 
+    /// <summary>Microsoft.ML.GenAI's slidingWindow shows one key more than HF's: copying config.sliding_window is KG0016.</summary>
+    [Fact]
+    public void KG0016_MicrosoftMLGenAIPinWithHuggingFacesNumber() => Expect("KG0016", """
+        [AttentionKernel(HeadDim = 64)]
+        [SlidingWindow(Left = 4096, Right = 0, Convention = Backend.HuggingFace)]
+        [MicrosoftMLGenAIWindow(SlidingWindow = 4096)]
+        public static partial class Kernel;
+        """);
+
     [Fact]
     public void KG0040_LlamaCppChunkedPin() => Expect("KG0040", """
         [AttentionKernel(HeadDim = 64)]
@@ -272,6 +281,7 @@ public sealed class DiagnosticTests
             [LlamaCppWindow(NSwa = 4096, SwaType = LlamaSwaType.Standard)]
             [OnnxAttentionWindow(LeftWindowSize = 4095, IsCausal = true, HasCache = true)]
             [VllmWindow(SlidingWindow = 4096)]
+            [MicrosoftMLGenAIWindow(SlidingWindow = 4095)]
             public static partial class MistralAttention;
             """);
         Assert.Empty(diagnostics);

@@ -49,4 +49,7 @@ enum Backend
 
     /// <summary>vLLM: HF's <c>sliding_window = W</c>, passed to FlashAttention as <c>(W - 1, 0)</c> and to FlashInfer as <c>window_left = W - 1</c>; bottom-right.</summary>
     Vllm = 13,
+
+    /// <summary>Microsoft.ML.GenAI's <c>AttentionMaskConverter</c>: <c>slidingWindow = W</c> shows W + 1 keys in a prefill; decode past the window and a prefill after cached keys are refused.</summary>
+    MicrosoftMLGenAI = 14,
 }

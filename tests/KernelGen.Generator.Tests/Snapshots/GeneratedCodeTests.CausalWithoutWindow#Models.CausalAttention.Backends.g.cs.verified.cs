@@ -331,4 +331,29 @@ static partial class CausalAttention
                 && col < row + 1 + shift;
         }
     }
+
+    /// <summary>
+    /// Microsoft.ML.GenAI's parameters for this window (keys [0, i + 0] (bottom-right)), in its own convention.
+    /// </summary>
+    /// <remarks>
+    /// <code>
+    /// // config.SlidingWindow = null: AttentionMaskConverter.Create4DCausalAttentionMask builds a causal mask
+    /// </code>
+    /// </remarks>
+    public static class MicrosoftMLGenAI
+    {
+        /// <summary>The parameters as a value, for code that passes them on.</summary>
+        public static global::KernelGen.MicrosoftMLGenAIWindow Parameters => new(null);
+
+        /// <summary>Microsoft.ML.GenAI's own visibility test, with its own arithmetic and names.</summary>
+        public static bool IsVisible(int query, int key, int queryLength, int keyValueLength)
+        {
+            // AttentionMaskConverter.MakeCasualMask: causal on [tgt, tgt + past], then tril(ones([tgt, tgt]), past - window - 1) masked.
+            long past = (long)keyValueLength - queryLength;
+            if (past < 0) throw new global::System.InvalidOperationException("the keys are the cached keys followed by the queries' own");
+            return key >= 0
+                && key < keyValueLength
+                && key <= query + past;
+        }
+    }
 }

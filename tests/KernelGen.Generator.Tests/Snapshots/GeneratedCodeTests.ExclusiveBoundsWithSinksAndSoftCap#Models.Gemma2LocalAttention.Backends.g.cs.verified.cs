@@ -411,4 +411,36 @@ static partial class Gemma2LocalAttention
                 && col < row + 1 + shift;
         }
     }
+
+    /// <summary>
+    /// Microsoft.ML.GenAI's parameters for this window (keys [i - 4095, i + 0] (bottom-right)), in its own convention.
+    /// </summary>
+    /// <remarks>
+    /// <code>
+    /// // config.SlidingWindow = 4095: AttentionMaskConverter.Create4DCausalAttentionMask(mask, shape, dtype, device, past, slidingWindow: 4095)
+    /// // A prefill shows 4096 keys. Not a sliding window: a decode step after 4096 or more cached keys hides every key,
+    /// // and a prefill after cached keys throws (the window mask's shape does not broadcast).
+    /// </code>
+    /// </remarks>
+    public static class MicrosoftMLGenAI
+    {
+        /// <summary>slidingWindow: a prefill shows SlidingWindow + 1 keys, the query's own included.</summary>
+        public const int SlidingWindow = 4095;
+
+        /// <summary>The parameters as a value, for code that passes them on.</summary>
+        public static global::KernelGen.MicrosoftMLGenAIWindow Parameters => new(SlidingWindow);
+
+        /// <summary>Microsoft.ML.GenAI's own visibility test, with its own arithmetic and names.</summary>
+        public static bool IsVisible(int query, int key, int queryLength, int keyValueLength)
+        {
+            // AttentionMaskConverter.MakeCasualMask: causal on [tgt, tgt + past], then tril(ones([tgt, tgt]), past - window - 1) masked.
+            long past = (long)keyValueLength - queryLength;
+            if (past < 0) throw new global::System.InvalidOperationException("the keys are the cached keys followed by the queries' own");
+            if (past > 0 && queryLength > 1) throw new global::System.InvalidOperationException("a [tgt, tgt] window mask does not broadcast over the [tgt, tgt + past] causal mask");
+            return key >= 0
+                && key < keyValueLength
+                && key <= query + past
+                && !(queryLength == 1 ? past - SlidingWindow - 1 >= 0 : key - query <= past - SlidingWindow - 1);
+        }
+    }
 }

@@ -284,4 +284,6 @@ partial class EncoderAttention
                 && col < seqK;
         }
     }
+
+    // Microsoft.ML.GenAI cannot express this window: MicrosoftMLGenAIWindow describes AttentionMaskConverter's causal masks (it throws NotImplementedException for a sliding window on a non-causal one).
 }

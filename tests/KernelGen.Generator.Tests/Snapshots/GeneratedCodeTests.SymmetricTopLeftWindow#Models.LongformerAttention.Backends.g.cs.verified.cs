@@ -200,4 +200,6 @@ partial class LongformerAttention
     }
 
     // vLLM cannot express this window: vLLM passes its window to FlashAttention and FlashInfer, which align the diagonal bottom-right only.
+
+    // Microsoft.ML.GenAI cannot express this window: Microsoft.ML.GenAI puts the cached keys before the queries', which is bottom-right alignment.
 }

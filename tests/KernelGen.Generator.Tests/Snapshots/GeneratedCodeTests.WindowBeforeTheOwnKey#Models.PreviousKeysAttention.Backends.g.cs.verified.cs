@@ -127,4 +127,6 @@ static partial class PreviousKeysAttention
     // ONNX Attention-25 cannot express this window: left_window_size and right_window_size read -1 as 'unbounded' and reject other negative values, so they cannot move the band off the diagonal.
 
     // vLLM cannot express this window: vLLM passes sliding_window W as FlashAttention's (W - 1, 0) for decoders and (W - 1, W - 1) for encoder-only attention, nothing else.
+
+    // Microsoft.ML.GenAI cannot express this window: MicrosoftMLGenAIWindow describes AttentionMaskConverter's causal masks (it throws NotImplementedException for a sliding window on a non-causal one).
 }
