@@ -41,12 +41,12 @@ int Run(string name, AttentionWindow window, int headDim, AttentionShape shape, 
     Console.WriteLine($"{name}: {window}, head {headDim}, {shape}");
     var (batch, query, head, dim) = shape.QueryPosition(error.WorstIndex, headDim);
     Console.WriteLine($"  kernel vs fp64 reference: max abs difference {error.MaxAbsolute:E2} (tolerance {tolerance:E0}), largest at (batch {batch}, query {query}, head {head}, dim {dim}), in {elapsed.TotalMilliseconds:F0} ms -> {(ok ? "OK" : "MISMATCH")}");
-    foreach (var backend in Enum.GetValues<Backend>())
+    foreach (var backend in BackendDescriptor.All)
     {
-        var text = BackendParameters.TryConvert(window, backend, out var parameters, out var reason)
-            ? $"{parameters!.GetType().Name}({BackendParameters.Format(parameters)})"
+        var text = backend.TryConvert(window, out var parameters, out var reason)
+            ? backend.PinText(parameters!)
             : $"cannot express it: {reason}";
-        Console.WriteLine($"  {WindowConventions.DisplayName(backend),-18} {text}");
+        Console.WriteLine($"  {backend.DisplayName,-18} {text}");
     }
 
     return ok ? 0 : 1;

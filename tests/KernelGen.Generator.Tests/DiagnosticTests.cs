@@ -277,6 +277,41 @@ public sealed class DiagnosticTests
         public static partial class Kernel;
         """);
 
+    /// <summary>llama.cpp's swa_type defaults to none, as in llama_hparams: n_swa alone is no window.</summary>
+    [Fact]
+    public void KG0016_LlamaCppPinWithoutSwaTypeHasNoWindow() => Expect("KG0016", """
+        [AttentionKernel(HeadDim = 64)]
+        [SlidingWindow(Left = 4095, Right = 0, Inclusive = true)]
+        [LlamaCppWindow(NSwa = 4096)]
+        public static partial class Kernel;
+        """);
+
+    /// <summary>ONNX Attention-25 aligns top-left without a cache: a decoder's numbers without HasCache are another window.</summary>
+    [Fact]
+    public void KG0016_OnnxAttentionPinWithoutCacheIsTopLeft() => Expect("KG0016", """
+        [AttentionKernel(HeadDim = 64, Causal = true)]
+        [SlidingWindow(Left = 4095, Inclusive = true)]
+        [OnnxAttentionWindow(LeftWindowSize = 4095, IsCausal = true)]
+        public static partial class Kernel;
+        """);
+
+    /// <summary>Microsoft.ML.GenAI's slidingWindow shows one key more than HF's: copying config.sliding_window is KG0016.</summary>
+    [Fact]
+    public void KG0016_MicrosoftMLGenAIPinWithHuggingFacesNumber() => Expect("KG0016", """
+        [AttentionKernel(HeadDim = 64)]
+        [SlidingWindow(Left = 4096, Right = 0, Convention = Backend.HuggingFace)]
+        [MicrosoftMLGenAIWindow(SlidingWindow = 4096)]
+        public static partial class Kernel;
+        """);
+
+    [Fact]
+    public void KG0040_LlamaCppChunkedPin() => Expect("KG0040", """
+        [AttentionKernel(HeadDim = 64)]
+        [SlidingWindow(Left = 8191, Right = 0, Inclusive = true)]
+        [LlamaCppWindow(NSwa = 8192, SwaType = LlamaSwaType.Chunked)]
+        public static partial class Kernel;
+        """);
+
     [Fact]
     public void MatchingPinsAndTargetsAreQuiet()
     {
@@ -293,6 +328,10 @@ public sealed class DiagnosticTests
             [FlashInferWindow(WindowLeft = 4095, WindowRight = 0)]
             [OnnxRuntimeWindow(LocalWindowSize = 4096)]
             [XFormersWindow(WindowLeft = 4095, WindowRight = 0)]
+            [LlamaCppWindow(NSwa = 4096, SwaType = LlamaSwaType.Standard)]
+            [OnnxAttentionWindow(LeftWindowSize = 4095, IsCausal = true, HasCache = true)]
+            [VllmWindow(SlidingWindow = 4096)]
+            [MicrosoftMLGenAIWindow(SlidingWindow = 4095)]
             public static partial class MistralAttention;
             """);
         Assert.Empty(diagnostics);

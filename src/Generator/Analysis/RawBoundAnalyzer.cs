@@ -20,19 +20,9 @@ public sealed class RawBoundAnalyzer : DiagnosticAnalyzer
     /// <summary>The diagnostic property holding the replacement expression.</summary>
     public const string ReplacementProperty = "Replacement";
 
-    private static readonly Dictionary<string, Backend> Records = new()
-    {
-        ["FlashAttentionWindow"] = Backend.FlashAttention2,
-        ["FlashAttention4Window"] = Backend.FlashAttention4,
-        ["CuDnnWindow"] = Backend.CuDnn,
-        ["TransformerEngineWindow"] = Backend.TransformerEngine,
-        ["FlexAttentionWindow"] = Backend.FlexAttention,
-        ["HuggingFaceWindow"] = Backend.HuggingFace,
-        ["FlashInferWindow"] = Backend.FlashInfer,
-        ["OnnxRuntimeWindow"] = Backend.OnnxRuntime,
-        ["XFormersWindow"] = Backend.XFormers,
-        ["JaxWindow"] = Backend.Jax,
-    };
+    /// <summary>Each backend's descriptor by the name of its parameter record.</summary>
+    private static readonly Dictionary<string, BackendDescriptor> Records =
+        BackendDescriptor.All.ToDictionary(descriptor => descriptor.ParametersType.Name);
 
     private static readonly HashSet<string> CanonicalBounds = new() { "WindowLeft", "WindowRight" };
 
@@ -53,7 +43,7 @@ public sealed class RawBoundAnalyzer : DiagnosticAnalyzer
         var creation = (IObjectCreationOperation)context.Operation;
         if (creation.Type is not INamedTypeSymbol { ContainingNamespace.Name: "KernelGen" } record
             || record.ContainingNamespace.ContainingNamespace?.IsGlobalNamespace != true
-            || !Records.TryGetValue(record.Name, out var backend))
+            || !Records.TryGetValue(record.Name, out var descriptor))
         {
             return;
         }
@@ -73,7 +63,7 @@ public sealed class RawBoundAnalyzer : DiagnosticAnalyzer
         var properties = ImmutableDictionary<string, string?>.Empty.Add(ReplacementProperty, replacement);
         context.ReportDiagnostic(Diagnostic.Create(
             DiagnosticDescriptors.RawBoundPassedToBackend, creation.Syntax.GetLocation(), properties,
-            record.Name, WindowConventions.DisplayName(backend), bound.Syntax.ToString(), replacement));
+            record.Name, descriptor.DisplayName, bound.Syntax.ToString(), replacement));
     }
 
     private static bool IsSpec(INamedTypeSymbol type) =>

@@ -181,6 +181,13 @@ internal static class DiagnosticDescriptors
         CacheCategory, DiagnosticSeverity.Info,
         "The ring needs exactly Left + MaxChunk keys; every key beyond holds a key no query can see. The cache is made as large as pinned, which is safe but wasteful.");
 
+    public static readonly DiagnosticDescriptor PinnedMaskIsNotAWindow = Create(
+        "KG0040",
+        "Pinned backend parameters describe a mask that is not a sliding window",
+        "[{0}] on '{1}' describes no sliding window: {2}. Pin [{3}] for its window {4} instead.",
+        WindowCategory, DiagnosticSeverity.Error,
+        "Some backend parameters select keys that no band [i - L, i + R] describes, such as llama.cpp's chunked swa_type (Llama 4's local layers). KernelGen cannot compare them with the spec's window, so it refuses them with the reason rather than check a guess.");
+
     /// <summary>Every descriptor links to its own section of docs/diagnostics.md, so an IDE's help link lands on the fix.</summary>
     private static DiagnosticDescriptor Create(
         string id, string title, string messageFormat, string category, DiagnosticSeverity severity, string description) =>

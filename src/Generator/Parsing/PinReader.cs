@@ -12,44 +12,9 @@ namespace KernelGen.Generator.Parsing;
 /// </summary>
 internal static class PinReader
 {
-    private delegate object? Reader(AttributeArguments pin, Func<string, int?> required);
-
-    private sealed record Pin(Backend Backend, Reader Read, Func<object, AttentionWindow> ToWindow);
-
-    private static readonly Dictionary<string, Pin> Pins = new()
-    {
-        ["KernelGen.FlashAttentionWindowAttribute"] = new(Backend.FlashAttention2,
-            (a, _) => new FlashAttentionWindow(Int(a, "WindowSizeLeft") ?? -1, Int(a, "WindowSizeRight") ?? -1),
-            p => AttentionWindow.FromFlashAttention((FlashAttentionWindow)p)),
-        ["KernelGen.FlashAttention4WindowAttribute"] = new(Backend.FlashAttention4,
-            (a, _) => new FlashAttention4Window(Int(a, "WindowSizeLeft"), Int(a, "WindowSizeRight")),
-            p => AttentionWindow.FromFlashAttention4((FlashAttention4Window)p)),
-        ["KernelGen.CuDnnWindowAttribute"] = new(Backend.CuDnn,
-            (a, _) => new CuDnnWindow(Int(a, "DiagonalBandLeftBound"), Int(a, "DiagonalBandRightBound"), a.Get<WindowAlignment>("DiagonalAlignment").OrNull ?? WindowAlignment.TopLeft),
-            p => AttentionWindow.FromCuDnn((CuDnnWindow)p)),
-        ["KernelGen.TransformerEngineWindowAttribute"] = new(Backend.TransformerEngine,
-            (a, _) => new TransformerEngineWindow(Int(a, "WindowSizeLeft") ?? -1, Int(a, "WindowSizeRight") ?? -1,
-                a.Get<TransformerEngineMaskType>("AttnMaskType").OrNull ?? TransformerEngineMaskType.Causal, a.Get<bool>("BottomRightDiagonal").OrNull ?? true),
-            p => AttentionWindow.FromTransformerEngine((TransformerEngineWindow)p)),
-        ["KernelGen.FlexAttentionWindowAttribute"] = new(Backend.FlexAttention,
-            (a, _) => new FlexAttentionWindow(Int(a, "WindowLeft"), Int(a, "WindowRight"), a.Get<WindowAlignment>("Alignment").OrNull ?? WindowAlignment.TopLeft),
-            p => AttentionWindow.FromFlexAttention((FlexAttentionWindow)p)),
-        ["KernelGen.HuggingFaceWindowAttribute"] = new(Backend.HuggingFace,
-            (a, required) => required("SlidingWindow") is int width ? new HuggingFaceWindow(width, a.Get<bool>("IsCausal").OrNull ?? true) : null,
-            p => AttentionWindow.FromHuggingFace((HuggingFaceWindow)p)),
-        ["KernelGen.FlashInferWindowAttribute"] = new(Backend.FlashInfer,
-            (a, _) => new FlashInferWindow(Int(a, "WindowLeft") ?? -1, Int(a, "WindowRight") ?? -1),
-            p => AttentionWindow.FromFlashInfer((FlashInferWindow)p)),
-        ["KernelGen.OnnxRuntimeWindowAttribute"] = new(Backend.OnnxRuntime,
-            (a, _) => new OnnxRuntimeWindow(Int(a, "LocalWindowSize") ?? -1),
-            p => AttentionWindow.FromOnnxRuntime((OnnxRuntimeWindow)p)),
-        ["KernelGen.XFormersWindowAttribute"] = new(Backend.XFormers,
-            (a, required) => (required("WindowLeft"), required("WindowRight")) is (int left, int right) ? new XFormersWindow(left, right) : null,
-            p => AttentionWindow.FromXFormers((XFormersWindow)p)),
-        ["KernelGen.JaxWindowAttribute"] = new(Backend.Jax,
-            (a, required) => (required("Left"), required("Right")) is (int left, int right) ? new JaxWindow(left, right) : null,
-            p => AttentionWindow.FromJax((JaxWindow)p)),
-    };
+    /// <summary>Each backend's descriptor by the full name of its pin attribute.</summary>
+    private static readonly Dictionary<string, BackendDescriptor> Pins =
+        BackendDescriptor.All.ToDictionary(descriptor => descriptor.PinAttributeType.FullName!);
 
     /// <summary>Reports KG0016 for pins that describe another window and KG0017 for targets that cannot express it.</summary>
     public static void Check(string className, IEnumerable<AttributeData> attributes, AttentionWindow window, IEnumerable<Backend> targets, Location targetsLocation, List<Diagnostic> diagnostics)
@@ -64,14 +29,15 @@ internal static class PinReader
 
             pinned.Add(pin.Backend);
             var arguments = new AttributeArguments(attribute);
-            if (!BackendParameters.TryConvert(window, pin.Backend, out var expected, out var reason))
+            if (!pin.TryConvert(window, out var expected, out var reason))
             {
-                diagnostics.Add(Diagnostic.Create(DiagnosticDescriptors.TargetCannotExpressWindow, arguments.Location, className, WindowConventions.DisplayName(pin.Backend), window, reason));
+                diagnostics.Add(Diagnostic.Create(DiagnosticDescriptors.TargetCannotExpressWindow, arguments.Location, className, pin.DisplayName, window, reason));
                 continue;
             }
 
-            var shortName = attribute.AttributeClass!.Name.Substring(0, attribute.AttributeClass.Name.Length - "Attribute".Length);
-            var parameters = pin.Read(arguments, argument => Required(className, shortName, arguments, argument, diagnostics));
+            var shortName = pin.ParametersType.Name;
+            var parameters = pin.ReadPin(new WrittenPin(arguments, argument => diagnostics.Add(Diagnostic.Create(
+                DiagnosticDescriptors.InvalidArgument, arguments.Location, className, $"{shortName}.{argument}", "(not given)", "the backend has no default for it; give it"))));
             if (parameters is null)
             {
                 continue;
@@ -84,7 +50,12 @@ internal static class PinReader
             }
             catch (Exception exception) when (exception is ArgumentException or OverflowException)
             {
-                diagnostics.Add(Diagnostic.Create(DiagnosticDescriptors.InvalidArgument, arguments.Location, className, shortName, BackendParameters.Format(parameters), exception.Message));
+                diagnostics.Add(Diagnostic.Create(DiagnosticDescriptors.InvalidArgument, arguments.Location, className, shortName, pin.FormatArguments(parameters), exception.Message));
+                continue;
+            }
+            catch (NotSupportedException notABand)
+            {
+                diagnostics.Add(Diagnostic.Create(DiagnosticDescriptors.PinnedMaskIsNotAWindow, arguments.Location, pin.PinText(parameters), className, notABand.Message, pin.PinText(expected!), window));
                 continue;
             }
 
@@ -92,16 +63,17 @@ internal static class PinReader
             {
                 diagnostics.Add(Diagnostic.Create(
                     DiagnosticDescriptors.PinnedWindowMismatch, arguments.Location,
-                    $"{shortName}({BackendParameters.Format(parameters)})", className, window, WindowConventions.DisplayName(pin.Backend),
-                    Difference(window, pinnedWindow), $"{shortName}({BackendParameters.Format(expected!)})"));
+                    pin.PinText(parameters), className, window, pin.DisplayName,
+                    Difference(window, pinnedWindow), pin.PinText(expected!)));
             }
         }
 
         foreach (var target in targets.Where(t => !pinned.Contains(t)).Distinct())
         {
-            if (!BackendParameters.TryConvert(window, target, out _, out var reason))
+            var descriptor = BackendDescriptor.For(target);
+            if (!descriptor.TryConvert(window, out _, out var reason))
             {
-                diagnostics.Add(Diagnostic.Create(DiagnosticDescriptors.TargetCannotExpressWindow, targetsLocation, className, WindowConventions.DisplayName(target), window, reason));
+                diagnostics.Add(Diagnostic.Create(DiagnosticDescriptors.TargetCannotExpressWindow, targetsLocation, className, descriptor.DisplayName, window, reason));
             }
         }
     }
@@ -128,18 +100,5 @@ internal static class PinReader
         return $"{actual}";
 
         static string Describe(KeyRange keys) => keys.IsEmpty ? "no key" : keys.Count == 1 ? $"key {keys.Start} only" : $"keys {keys.Start}..{keys.End - 1} ({keys.Count} keys)";
-    }
-
-    private static int? Int(AttributeArguments arguments, string name) => arguments.Get<int>(name).OrNull;
-
-    private static int? Required(string className, string attribute, AttributeArguments arguments, string name, List<Diagnostic> diagnostics)
-    {
-        var value = Int(arguments, name);
-        if (value is null && !arguments.IsGiven(name))
-        {
-            diagnostics.Add(Diagnostic.Create(DiagnosticDescriptors.InvalidArgument, arguments.Location, className, $"{attribute}.{name}", "(not given)", "the backend has no default for it; give it"));
-        }
-
-        return value;
     }
 }

@@ -33,7 +33,7 @@ internal static class WindowReader
         }
 
         var alignment = window.Alignment
-            ?? (window.Convention is Backend convention ? WindowConventions.ImpliedAlignment(convention, causal) : null)
+            ?? (window.Convention is Backend convention ? BackendDescriptor.For(convention).ImpliedAlignment(causal) : null)
             ?? WindowAlignment.BottomRight;
 
         if (causal)
@@ -78,9 +78,10 @@ internal static class WindowReader
                 return false;
 
             case { Convention: Backend convention }:
-                if (window.Alignment is null && WindowConventions.ImpliedAlignment(convention, causal) is null)
+                var descriptor = BackendDescriptor.For(convention);
+                if (window.Alignment is null && descriptor.ImpliedAlignment(causal) is null)
                 {
-                    problems.Add(new(DiagnosticDescriptors.AlignmentRequired, "Convention", new object[] { className, convention, AlignmentReason(convention) }));
+                    problems.Add(new(DiagnosticDescriptors.AlignmentRequired, "Convention", new object[] { className, convention, descriptor.AlignmentRule! }));
                     return false;
                 }
 
@@ -159,15 +160,6 @@ internal static class WindowReader
             ? end < first ? "no key" : $"keys {first}..{end} ({end - first + 1} keys)"
             : $"keys {first} and every later key";
     }
-
-    private static string AlignmentReason(Backend convention) => convention switch
-    {
-        Backend.CuDnn => "aligns its band top-left unless told otherwise (diagonal_alignment defaults to TOP_LEFT)",
-        Backend.Jax => "compares raw indices, which is top-left alignment",
-        Backend.FlexAttention => "compares raw q_idx and kv_idx in mask_mod, which is top-left unless you add an offset",
-        Backend.TransformerEngine => "aligns its 'causal' mask type top-left and its '*_bottom_right' types bottom-right",
-        _ => "does not fix an alignment",
-    };
 
     private static string Bool(bool value) => value ? "true" : "false";
 }

@@ -12,7 +12,7 @@ sealed class WindowNotExpressibleException : NotSupportedException
 {
     /// <summary>Creates the exception for <paramref name="backend"/> with the plain reason.</summary>
     public WindowNotExpressibleException(Backend backend, AttentionWindow window, string reason)
-        : base($"{WindowConventions.DisplayName(backend)} cannot express {window}: {reason}.")
+        : base($"{BackendDescriptor.For(backend).DisplayName} cannot express {window}: {reason}.")
     {
         Backend = backend;
         Reason = reason;

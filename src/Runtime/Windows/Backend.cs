@@ -40,4 +40,16 @@ enum Backend
 
     /// <summary>JAX <c>dot_product_attention(local_window_size=(left, right))</c>: inclusive, on raw indices (top-left).</summary>
     Jax = 10,
+
+    /// <summary>llama.cpp / ggml: <c>n_swa</c> and <c>swa_type</c>; the standard type hides keys with <c>p1 - p0 &gt;= n_swa</c> (n_swa keys), bottom-right.</summary>
+    LlamaCpp = 11,
+
+    /// <summary>ONNX's standard <c>Attention</c>, opset 25 on onnx main (unreleased): <c>left_window_size</c>, <c>right_window_size</c>, inclusive, <c>-1</c> = unbounded, top-left without a cache.</summary>
+    OnnxAttention = 12,
+
+    /// <summary>vLLM: HF's <c>sliding_window = W</c>, passed to FlashAttention as <c>(W - 1, 0)</c> and to FlashInfer as <c>window_left = W - 1</c>; bottom-right.</summary>
+    Vllm = 13,
+
+    /// <summary>Microsoft.ML.GenAI's <c>AttentionMaskConverter</c>: <c>slidingWindow = W</c> shows W + 1 keys in a prefill; decode past the window and a prefill after cached keys are refused.</summary>
+    MicrosoftMLGenAI = 14,
 }

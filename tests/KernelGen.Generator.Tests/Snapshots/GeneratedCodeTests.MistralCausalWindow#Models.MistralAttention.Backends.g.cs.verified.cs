@@ -301,4 +301,146 @@ static partial class MistralAttention
     }
 
     // JAX cannot express this window: JAX compares raw indices, which is top-left alignment (for SeqQ == SeqK the two agree: use window with { Alignment = TopLeft }).
+
+    /// <summary>
+    /// llama.cpp's parameters for this window (keys [i - 4095, i + 0] (bottom-right)), in its own convention.
+    /// </summary>
+    /// <remarks>
+    /// <code>
+    /// hparams.n_swa    = 4096;  // GGUF &lt;arch&gt;.attention.sliding_window
+    /// hparams.swa_type = LLAMA_SWA_TYPE_STANDARD;
+    /// // causal_attn = true: llama_context_params.attention_type = LLAMA_ATTENTION_TYPE_CAUSAL
+    /// </code>
+    /// </remarks>
+    public static class LlamaCpp
+    {
+        /// <summary>n_swa: the window size (GGUF &lt;arch&gt;.attention.sliding_window); 0 with no window.</summary>
+        public const int NSwa = 4096;
+
+        /// <summary>swa_type = LLAMA_SWA_TYPE_STANDARD.</summary>
+        public const global::KernelGen.LlamaSwaType SwaType = global::KernelGen.LlamaSwaType.Standard;
+
+        /// <summary>causal_attn: keys after the query are hidden.</summary>
+        public const bool CausalAttn = true;
+
+        /// <summary>The parameters as a value, for code that passes them on.</summary>
+        public static global::KernelGen.LlamaCppWindow Parameters => new(NSwa, SwaType, CausalAttn);
+
+        /// <summary>llama.cpp's own visibility test, with its own arithmetic and names.</summary>
+        public static bool IsVisible(int i, int j, int nTokens, int nKv)
+        {
+            // set_input_kq_mask: absolute positions, the batch's nTokens after nKv - nTokens cached ones; the causal mask, then is_masked_swa.
+            long p1 = i + ((long)nKv - nTokens);
+            long p0 = j;
+            return j >= 0
+                && j < nKv
+                && !(p0 > p1)
+                && !(p1 - p0 >= NSwa);
+        }
+    }
+
+    /// <summary>
+    /// ONNX Attention-25's parameters for this window (keys [i - 4095, i + 0] (bottom-right)), in its own convention.
+    /// </summary>
+    /// <remarks>
+    /// <code>
+    /// # opset 25 on onnx's main branch (7a4496a47, unreleased): not runnable in ONNX Runtime 1.31.1
+    /// helper.make_node("Attention", ["Q", "K", "V", "", "past_key", "past_value"], ["Y", "present_key", "present_value"],
+    ///                  is_causal=1, left_window_size=4095, right_window_size=-1)
+    /// </code>
+    /// </remarks>
+    public static class OnnxAttention
+    {
+        /// <summary>left_window_size: keys before the query's position (-1: all).</summary>
+        public const int LeftWindowSize = 4095;
+
+        /// <summary>right_window_size: keys after it (-1: all).</summary>
+        public const int RightWindowSize = -1;
+
+        /// <summary>is_causal: keys after the query's position are hidden.</summary>
+        public const bool IsCausal = true;
+
+        /// <summary>Whether the node takes past_key/past_value (bottom-right); without a cache Attention-25 aligns top-left.</summary>
+        public const bool HasCache = true;
+
+        /// <summary>The parameters as a value, for code that passes them on.</summary>
+        public static global::KernelGen.OnnxAttentionWindow Parameters => new(LeftWindowSize, RightWindowSize, IsCausal, HasCache);
+
+        /// <summary>ONNX Attention-25's own visibility test, with its own arithmetic and names.</summary>
+        public static bool IsVisible(int i, int j, int qSequenceLength, int totalSequenceLength)
+        {
+            // Attention-25: d = i + offset - j, the offset being the cache's length (0 without one).
+            long offset = (long)totalSequenceLength - qSequenceLength;
+            long difference = i + offset - j;
+            return j >= 0
+                && j < totalSequenceLength
+                && !(difference < 0)
+                && !(difference > LeftWindowSize);
+        }
+    }
+
+    /// <summary>
+    /// vLLM's parameters for this window (keys [i - 4095, i + 0] (bottom-right)), in its own convention.
+    /// </summary>
+    /// <remarks>
+    /// <code>
+    /// # vLLM takes HF's config.sliding_window = 4096 and passes it on as:
+    /// flash_attn_varlen_func(..., causal=True, window_size=(4095, 0))  # FlashAttention backend
+    /// wrapper.plan(..., causal=True, window_left=4095)  # FlashInfer backend
+    /// </code>
+    /// </remarks>
+    public static class Vllm
+    {
+        /// <summary>sliding_window: HF's config value; FlashAttention gets window_size[0] = sliding_window - 1.</summary>
+        public const int SlidingWindow = 4096;
+
+        /// <summary>attn_type = AttentionType.DECODER: causal, window_size[1] = 0.</summary>
+        public const global::KernelGen.VllmAttentionType AttnType = global::KernelGen.VllmAttentionType.Decoder;
+
+        /// <summary>The parameters as a value, for code that passes them on.</summary>
+        public static global::KernelGen.VllmWindow Parameters => new(SlidingWindow, AttnType);
+
+        /// <summary>vLLM's own visibility test, with its own arithmetic and names.</summary>
+        public static bool IsVisible(int row, int col, int seqQ, int seqK)
+        {
+            // FlashAttention's mask.h with the window_size vLLM passes it.
+            long shift = (long)seqK - seqQ;
+            return col >= 0
+                && col < seqK
+                && col >= row + shift - (SlidingWindow - 1)
+                && col < row + 1 + shift;
+        }
+    }
+
+    /// <summary>
+    /// Microsoft.ML.GenAI's parameters for this window (keys [i - 4095, i + 0] (bottom-right)), in its own convention.
+    /// </summary>
+    /// <remarks>
+    /// <code>
+    /// // config.SlidingWindow = 4095: AttentionMaskConverter.Create4DCausalAttentionMask(mask, shape, dtype, device, past, slidingWindow: 4095)
+    /// // A prefill shows 4096 keys. Not a sliding window: a decode step after 4096 or more cached keys hides every key,
+    /// // and a prefill after cached keys throws (the window mask's shape does not broadcast).
+    /// </code>
+    /// </remarks>
+    public static class MicrosoftMLGenAI
+    {
+        /// <summary>slidingWindow: a prefill shows SlidingWindow + 1 keys, the query's own included.</summary>
+        public const int SlidingWindow = 4095;
+
+        /// <summary>The parameters as a value, for code that passes them on.</summary>
+        public static global::KernelGen.MicrosoftMLGenAIWindow Parameters => new(SlidingWindow);
+
+        /// <summary>Microsoft.ML.GenAI's own visibility test, with its own arithmetic and names.</summary>
+        public static bool IsVisible(int query, int key, int queryLength, int keyValueLength)
+        {
+            // AttentionMaskConverter.MakeCasualMask: causal on [tgt, tgt + past], then tril(ones([tgt, tgt]), past - window - 1) masked.
+            long past = (long)keyValueLength - queryLength;
+            if (past < 0) throw new global::System.InvalidOperationException("the keys are the cached keys followed by the queries' own");
+            if (past > 0 && queryLength > 1) throw new global::System.InvalidOperationException("a [tgt, tgt] window mask does not broadcast over the [tgt, tgt + past] causal mask");
+            return key >= 0
+                && key < keyValueLength
+                && key <= query + past
+                && !(queryLength == 1 ? past - SlidingWindow - 1 >= 0 : key - query <= past - SlidingWindow - 1);
+        }
+    }
 }

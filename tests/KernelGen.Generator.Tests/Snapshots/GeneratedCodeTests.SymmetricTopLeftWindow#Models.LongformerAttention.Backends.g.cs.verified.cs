@@ -156,4 +156,50 @@ partial class LongformerAttention
                 && col <= (long)row + Right;
         }
     }
+
+    // llama.cpp cannot express this window: llama.cpp masks absolute positions, which is bottom-right alignment.
+
+    /// <summary>
+    /// ONNX Attention-25's parameters for this window (keys [i - 2, i + 2] (top-left)), in its own convention.
+    /// </summary>
+    /// <remarks>
+    /// <code>
+    /// # opset 25 on onnx's main branch (7a4496a47, unreleased): not runnable in ONNX Runtime 1.31.1
+    /// helper.make_node("Attention", ["Q", "K", "V"], ["Y"],
+    ///                  is_causal=0, left_window_size=2, right_window_size=2)
+    /// </code>
+    /// </remarks>
+    public static class OnnxAttention
+    {
+        /// <summary>left_window_size: keys before the query's position (-1: all).</summary>
+        public const int LeftWindowSize = 2;
+
+        /// <summary>right_window_size: keys after it (-1: all).</summary>
+        public const int RightWindowSize = 2;
+
+        /// <summary>is_causal: keys after the query's position are hidden.</summary>
+        public const bool IsCausal = false;
+
+        /// <summary>Whether the node takes past_key/past_value (bottom-right); without a cache Attention-25 aligns top-left.</summary>
+        public const bool HasCache = false;
+
+        /// <summary>The parameters as a value, for code that passes them on.</summary>
+        public static global::KernelGen.OnnxAttentionWindow Parameters => new(LeftWindowSize, RightWindowSize, IsCausal, HasCache);
+
+        /// <summary>ONNX Attention-25's own visibility test, with its own arithmetic and names.</summary>
+        public static bool IsVisible(int i, int j, int qSequenceLength, int totalSequenceLength)
+        {
+            // Attention-25: d = i + offset - j, the offset being the cache's length (0 without one).
+            long offset = 0;
+            long difference = i + offset - j;
+            return j >= 0
+                && j < totalSequenceLength
+                && !(difference > LeftWindowSize)
+                && !(-difference > RightWindowSize);
+        }
+    }
+
+    // vLLM cannot express this window: vLLM passes its window to FlashAttention and FlashInfer, which align the diagonal bottom-right only.
+
+    // Microsoft.ML.GenAI cannot express this window: Microsoft.ML.GenAI puts the cached keys before the queries', which is bottom-right alignment.
 }

@@ -121,4 +121,12 @@ static partial class PreviousKeysAttention
     // xformers cannot express this window: xformers requires window_left and window_right of 0 or more.
 
     // JAX cannot express this window: JAX compares raw indices, which is top-left alignment (for SeqQ == SeqK the two agree: use window with { Alignment = TopLeft }).
+
+    // llama.cpp cannot express this window: llama.cpp's windows are the n_swa positions up to the query (standard swa_type: (n_swa - 1, 0), or no right bound without causal_attn) or |p1 - p0| <= n_swa / 2 (symmetric: (n_swa / 2, n_swa / 2)), nothing else.
+
+    // ONNX Attention-25 cannot express this window: left_window_size and right_window_size read -1 as 'unbounded' and reject other negative values, so they cannot move the band off the diagonal.
+
+    // vLLM cannot express this window: vLLM passes sliding_window W as FlashAttention's (W - 1, 0) for decoders and (W - 1, W - 1) for encoder-only attention, nothing else.
+
+    // Microsoft.ML.GenAI cannot express this window: MicrosoftMLGenAIWindow describes AttentionMaskConverter's causal masks (it throws NotImplementedException for a sliding window on a non-causal one).
 }

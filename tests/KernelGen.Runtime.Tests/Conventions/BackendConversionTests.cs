@@ -7,20 +7,12 @@ namespace KernelGen.Runtime.Tests.Conventions;
 
 /// <summary>
 /// Property tests: for every backend, its native predicate (written in its own arithmetic) shows exactly the keys
-/// <see cref="AttentionWindow.IsVisible"/> shows, for every (query, key), over random windows and lengths.
+/// <see cref="AttentionWindow.IsVisible"/> shows, for every (query, key), over random windows, random native
+/// parameters and random lengths; where a backend says it applies no sliding window at some lengths, it indeed does not.
 /// </summary>
 public sealed class BackendConversionTests
 {
-    public static TheoryData<BackendCase> Backends()
-    {
-        var data = new TheoryData<BackendCase>();
-        foreach (var backend in BackendCase.All)
-        {
-            data.Add(backend);
-        }
-
-        return data;
-    }
+    public static TheoryData<Backend> Backends() => new(BackendDescriptor.All.Select(descriptor => descriptor.Backend));
 
     private static readonly Gen<AttentionWindow> Windows =
         Gen.Select(Gen.Int[-4, 24], Gen.Int[-4, 24], Gen.Bool)
@@ -30,40 +22,54 @@ public sealed class BackendConversionTests
 
     private static readonly Gen<(int SeqQ, int SeqK)> Lengths = Gen.Select(Gen.Int[1, 24], Gen.Int[1, 24]);
 
-    [Fact]
-    public void EveryBackendIsCovered() =>
-        Assert.Equal(Enum.GetValues<Backend>().OrderBy(b => b), BackendCase.All.Select(c => c.Backend).OrderBy(b => b));
-
     [Theory]
     [MemberData(nameof(Backends))]
-    public void ConvertedWindowShowsTheSameKeysAndRoundTrips(BackendCase backend)
+    public void ConvertedWindowShowsTheSameKeysAndRoundTrips(Backend backend)
     {
+        var descriptor = BackendDescriptor.For(backend);
+        var conversion = ConversionMethods.Of(descriptor);
         Gen.Select(Windows, Lengths).Sample((window, lengths) =>
         {
-            var (ok, parameters, reason) = backend.TryTo(window);
-            if (!ok)
+            if (!descriptor.TryConvert(window, out var parameters, out var reason))
             {
                 Assert.False(string.IsNullOrWhiteSpace(reason));
-                var error = Assert.Throws<WindowNotExpressibleException>(() => backend.To(window));
-                Assert.Equal(backend.Backend, error.Backend);
+                var error = Assert.Throws<WindowNotExpressibleException>(() => conversion.To(window));
+                Assert.Equal(backend, error.Backend);
                 return;
             }
 
-            Assert.Equal(window, backend.From(parameters!));
-            Assert.Equal(parameters, backend.To(window));
-            AssertSameKeys(window, parameters!, backend, lengths.SeqQ, lengths.SeqK);
+            Assert.Equal(window, descriptor.ToWindow(parameters!));
+            Assert.Equal(parameters, conversion.To(window));
+            Assert.Equal(window, conversion.From(parameters!));
+            AssertShowsTheWindow(descriptor, window, parameters!, lengths.SeqQ, lengths.SeqK);
         }, iter: 400);
     }
 
     [Theory]
     [MemberData(nameof(Backends))]
-    public void NativeParametersReadBackAsTheKeysTheBackendShows(BackendCase backend)
+    public void NativeParametersReadBackAsTheKeysTheBackendShows(Backend backend)
     {
+        var descriptor = BackendDescriptor.For(backend);
+        var read = 0;
         Gen.Select(Gen.Int, Lengths).Sample((seed, lengths) =>
         {
-            var parameters = backend.RandomParameters(new Random(seed));
-            AssertSameKeys(backend.From(parameters), parameters, backend, lengths.SeqQ, lengths.SeqK);
-        }, iter: 400);
+            var parameters = RandomParameters.For(descriptor.ParametersType, new Random(seed));
+            AttentionWindow window;
+            try
+            {
+                window = descriptor.ToWindow(parameters);
+            }
+            catch (Exception refused) when (refused is ArgumentException or NotSupportedException)
+            {
+                // Values the backend does not define, or a mask that is not a band: refused with a reason, never guessed.
+                Assert.False(string.IsNullOrWhiteSpace(refused.Message));
+                return;
+            }
+
+            read++;
+            AssertShowsTheWindow(descriptor, window, parameters, lengths.SeqQ, lengths.SeqK);
+        }, iter: 400, threads: 1);
+        Assert.True(read >= 100, $"only {read} of 400 random {descriptor.ParametersType.Name} values describe a window");
     }
 
     [Fact]
@@ -122,14 +128,27 @@ public sealed class BackendConversionTests
         Assert.Throws<ArgumentOutOfRangeException>(() => AttentionWindow.FromFlashAttention(new FlashAttentionWindow(-2, 0)));
     }
 
-    private static void AssertSameKeys(AttentionWindow window, object parameters, BackendCase backend, int seqQ, int seqK)
+    /// <summary>
+    /// Where the backend applies its window, its native test shows the window's keys; where it says it does not, its
+    /// native test fails or shows other keys, so every refusal is a real difference.
+    /// </summary>
+    private static void AssertShowsTheWindow(BackendDescriptor descriptor, AttentionWindow window, object parameters, int seqQ, int seqK)
     {
+        if (!descriptor.AppliesWindow(parameters, seqQ, seqK, out var reason))
+        {
+            Assert.False(string.IsNullOrWhiteSpace(reason));
+            Assert.True(
+                NativeTest.FailsOrDiffers(window, (query, key) => descriptor.IsVisible(parameters, query, key, seqQ, seqK), seqQ, seqK),
+                $"{descriptor.Backend} {parameters}, {seqQ}x{seqK}: refused ({reason}) but shows exactly {window}");
+            return;
+        }
+
         for (var query = 0; query < seqQ; query++)
         for (var key = 0; key < seqK; key++)
         {
             Assert.True(
-                window.IsVisible(query, key, seqQ, seqK) == backend.IsVisible(parameters, query, key, seqQ, seqK),
-                $"{backend} {parameters} vs {window}, {seqQ}x{seqK}: query {query}, key {key}");
+                window.IsVisible(query, key, seqQ, seqK) == descriptor.IsVisible(parameters, query, key, seqQ, seqK),
+                $"{descriptor.Backend} {parameters} vs {window}, {seqQ}x{seqK}: query {query}, key {key}");
         }
     }
 }

@@ -1,4 +1,3 @@
-using System;
 using System.IO;
 using System.Linq;
 using System.Runtime.CompilerServices;
@@ -41,24 +40,22 @@ public sealed class ConventionTableTests
             .Append("with `off = seqK - seqQ` (bottom-right) or `0` (top-left). A causal window `(L, 0)` shows `L + 1` keys.\n\n")
             .Append("## How each backend reads its numbers\n\n")
             .Append("| backend | normal form | sentinel | alignment | read in |\n|---|---|---|---|---|\n");
-        foreach (var backend in Enum.GetValues<Backend>())
+        foreach (var backend in BackendDescriptor.All)
         {
-            var alignment = WindowConventions.ImpliedAlignment(backend, causal: false) is null || WindowConventions.ImpliedAlignment(backend, causal: true) is null
-                ? "state it: " + (backend == Backend.TransformerEngine ? "`causal` is top-left, `causal_bottom_right` and `no_mask` (default) bottom-right" : "top-left unless told otherwise")
-                : "bottom-right";
-            var sentinel = WindowConventions.UnboundedSentinel(backend) is int s ? $"`{s}`" : "none";
-            text.Append($"| {WindowConventions.DisplayName(backend)} | {WindowConventions.NormalForm(backend)} | {sentinel} | {alignment} | {WindowConventions.Source(backend)} |\n");
+            var alignment = backend.AlignmentRule is string rule ? $"state it: {backend.DisplayName} {rule}" : "bottom-right";
+            var sentinel = backend.UnboundedSentinel is int s ? $"`{s}`" : "none";
+            text.Append($"| {backend.DisplayName} | {backend.NormalForm} | {sentinel} | {alignment} | {backend.Source} |\n");
         }
 
         text.Append("\n## The same windows in every backend\n\n")
             .Append("| backend | ").Append(string.Join(" | ", Examples.Select(e => $"{e.Name}: `{e.Window}`"))).Append(" |\n")
             .Append("|---|").Append(string.Concat(Examples.Select(_ => "---|"))).Append('\n');
-        foreach (var backend in BackendCase.All)
+        foreach (var backend in BackendDescriptor.All)
         {
-            text.Append($"| {WindowConventions.DisplayName(backend.Backend)} | ");
-            text.Append(string.Join(" | ", Examples.Select(e => backend.TryTo(e.Window) is { Ok: true } converted
-                ? $"`{converted.Parameters!.GetType().Name}({BackendParameters.Format(converted.Parameters)})`"
-                : $"cannot: {backend.TryTo(e.Window).Reason}")));
+            text.Append($"| {backend.DisplayName} | ");
+            text.Append(string.Join(" | ", Examples.Select(e => backend.TryConvert(e.Window, out var parameters, out var reason)
+                ? $"`{backend.PinText(parameters!)}`"
+                : $"cannot: {reason}")));
             text.Append(" |\n");
         }
 

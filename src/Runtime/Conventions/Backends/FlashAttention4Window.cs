@@ -1,3 +1,7 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+
 namespace KernelGen;
 
 /// <summary>
@@ -40,4 +44,80 @@ readonly partial record struct AttentionWindow
 
     /// <summary>The window FlashAttention 4 applies for <paramref name="window"/>.</summary>
     public static AttentionWindow FromFlashAttention4(FlashAttention4Window window) => new(window.WindowSizeLeft, window.WindowSizeRight);
+}
+
+/// <summary>Pins FlashAttention 4's <c>window_size</c> on a spec. Omitted values are <c>None</c> (unbounded).</summary>
+[AttributeUsage(AttributeTargets.Class, AllowMultiple = false, Inherited = false)]
+#if KERNELGEN_GENERATOR
+internal
+#else
+public
+#endif
+sealed class FlashAttention4WindowAttribute : Attribute
+{
+    /// <summary><c>window_size[0]</c>; negative values are literal offsets.</summary>
+    public int WindowSizeLeft { get; set; }
+
+    /// <summary><c>window_size[1]</c>; negative values are literal offsets.</summary>
+    public int WindowSizeRight { get; set; }
+}
+
+/// <summary>FlashAttention 4 (cute).</summary>
+internal sealed class FlashAttention4Backend : BackendDescriptor<FlashAttention4Window, FlashAttention4WindowAttribute>
+{
+    public override Backend Backend => Backend.FlashAttention4;
+
+    public override string DisplayName => "FlashAttention 4";
+
+    public override string NormalForm => "L = window_size[0], R = window_size[1]; None = unbounded; negative = literal offset";
+
+    public override string Source => "flash-attn `flash_attn/cute/mask.py`, `flash_attn/cute/interface.py`";
+
+    public override string NegativeNumbers => "reads negative numbers as literal offsets that move the band off the diagonal, not as 'unbounded'";
+
+    public override bool TryReadConvention(int? left, int? right, bool causal, out int? canonicalLeft, out int? canonicalRight, out string? error)
+    {
+        var window = AttentionWindow.FromFlashAttention4(new FlashAttention4Window(left, right));
+        (canonicalLeft, canonicalRight, error) = (window.Left, window.Right, null);
+        return true;
+    }
+
+    protected override bool TryConvert(AttentionWindow window, out FlashAttention4Window parameters, out string? reason) =>
+        window.TryToFlashAttention4(out parameters, out reason);
+
+    protected override AttentionWindow ToWindow(FlashAttention4Window parameters) => AttentionWindow.FromFlashAttention4(parameters);
+
+    protected override bool IsVisible(FlashAttention4Window parameters, int query, int key, int seqQ, int seqK) =>
+        parameters.IsVisible(query, key, seqQ, seqK);
+
+    // None has no attribute spelling: an omitted value is None, so the attribute's initialisers are never read.
+    protected override FlashAttention4Window? Read(PinArguments pin) => new FlashAttention4Window(
+        pin.Get<int>(nameof(FlashAttention4WindowAttribute.WindowSizeLeft)),
+        pin.Get<int>(nameof(FlashAttention4WindowAttribute.WindowSizeRight)));
+
+    protected override GeneratedBackendClass Describe(FlashAttention4Window parameters)
+    {
+        var constants = new List<BackendConstant>();
+        var conditions = new List<string> { "col >= 0", "col < seqK" };
+        if (parameters.WindowSizeLeft is int left)
+        {
+            constants.Add(BackendConstant.Int("WindowSizeLeft", left, "window_size[0]: keys before the diagonal; negative values are literal offsets."));
+            conditions.Add("col >= diagonal - WindowSizeLeft");
+        }
+
+        if (parameters.WindowSizeRight is int right)
+        {
+            constants.Add(BackendConstant.Int("WindowSizeRight", right, "window_size[1]: keys after the diagonal; negative values are literal offsets."));
+            conditions.Add("col <= diagonal + WindowSizeRight");
+        }
+
+        return new(
+            constants, $"{(parameters.WindowSizeLeft.HasValue ? "WindowSizeLeft" : "null")}, {(parameters.WindowSizeRight.HasValue ? "WindowSizeRight" : "null")}",
+            "row", "col", "seqQ", "seqK",
+            new[] { "long diagonal = row + ((long)seqK - seqQ);" },
+            conditions,
+            new[] { "from flash_attn.cute import flash_attn_func", $"out = flash_attn_func(q, k, v, window_size=({Python(parameters.WindowSizeLeft)}, {Python(parameters.WindowSizeRight)}))" });
+    }
+
+    private static string Python(int? value) => value?.ToString(CultureInfo.InvariantCulture) ?? "None";
 }

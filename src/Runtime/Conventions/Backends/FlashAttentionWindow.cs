@@ -1,3 +1,6 @@
+using System;
+using System.Collections.Generic;
+
 namespace KernelGen;
 
 /// <summary>
@@ -53,7 +56,81 @@ readonly partial record struct AttentionWindow
     private static int? Sentinel(int value, string name) => value switch
     {
         -1 => null,
-        < 0 => throw new System.ArgumentOutOfRangeException(name, value, $"{name} must be -1 (unbounded) or at least 0."),
+        < 0 => throw new ArgumentOutOfRangeException(name, value, $"{name} must be -1 (unbounded) or at least 0."),
         _ => value,
     };
+}
+
+/// <summary>Pins FlashAttention 2/3's <c>window_size</c> on a spec. Omitted values are <c>-1</c> (unbounded), FlashAttention's default.</summary>
+[AttributeUsage(AttributeTargets.Class, AllowMultiple = false, Inherited = false)]
+#if KERNELGEN_GENERATOR
+internal
+#else
+public
+#endif
+sealed class FlashAttentionWindowAttribute : Attribute
+{
+    /// <summary><c>window_size[0]</c>.</summary>
+    public int WindowSizeLeft { get; set; } = -1;
+
+    /// <summary><c>window_size[1]</c>.</summary>
+    public int WindowSizeRight { get; set; } = -1;
+}
+
+/// <summary>FlashAttention 2 and 3.</summary>
+internal sealed class FlashAttentionBackend : BackendDescriptor<FlashAttentionWindow, FlashAttentionWindowAttribute>
+{
+    public override Backend Backend => Backend.FlashAttention2;
+
+    public override string DisplayName => "FlashAttention 2/3";
+
+    public override string NormalForm => "L = window_size[0], R = window_size[1]; -1 = unbounded";
+
+    public override string Source => "flash-attn `csrc/flash_attn/src/mask.h`, `flash_attn_interface.py`";
+
+    public override int? UnboundedSentinel => -1;
+
+    public override bool TryReadConvention(int? left, int? right, bool causal, out int? canonicalLeft, out int? canonicalRight, out string? error)
+    {
+        var window = AttentionWindow.FromFlashAttention(new FlashAttentionWindow(left ?? -1, right ?? -1));
+        (canonicalLeft, canonicalRight, error) = (window.Left, window.Right, null);
+        return true;
+    }
+
+    protected override bool TryConvert(AttentionWindow window, out FlashAttentionWindow parameters, out string? reason) =>
+        window.TryToFlashAttention(out parameters, out reason);
+
+    protected override AttentionWindow ToWindow(FlashAttentionWindow parameters) => AttentionWindow.FromFlashAttention(parameters);
+
+    protected override bool IsVisible(FlashAttentionWindow parameters, int query, int key, int seqQ, int seqK) =>
+        parameters.IsVisible(query, key, seqQ, seqK);
+
+    protected override FlashAttentionWindow? Read(PinArguments pin) => new FlashAttentionWindow(
+        pin.Get<int>(nameof(FlashAttentionWindowAttribute.WindowSizeLeft)) ?? PinDefaults.WindowSizeLeft,
+        pin.Get<int>(nameof(FlashAttentionWindowAttribute.WindowSizeRight)) ?? PinDefaults.WindowSizeRight);
+
+    protected override GeneratedBackendClass Describe(FlashAttentionWindow parameters)
+    {
+        var conditions = new List<string> { "col >= 0", "col < seqK" };
+        if (parameters.WindowSizeLeft >= 0)
+        {
+            conditions.Add("col >= row + shift - WindowSizeLeft");
+        }
+
+        if (parameters.WindowSizeRight >= 0)
+        {
+            conditions.Add("col < row + 1 + shift + WindowSizeRight");
+        }
+
+        return new(
+            new[]
+            {
+                BackendConstant.Int("WindowSizeLeft", parameters.WindowSizeLeft, "window_size[0]: keys before the diagonal (-1: all)."),
+                BackendConstant.Int("WindowSizeRight", parameters.WindowSizeRight, "window_size[1]: keys after the diagonal (-1: all)."),
+            },
+            "WindowSizeLeft, WindowSizeRight", "row", "col", "seqQ", "seqK",
+            new[] { "// mask.h: keys below row + seqK - seqQ - left and from row + 1 + seqK - seqQ + right on are masked.", "long shift = (long)seqK - seqQ;" },
+            conditions,
+            new[] { "from flash_attn import flash_attn_func", $"out = flash_attn_func(q, k, v, window_size=({parameters.WindowSizeLeft}, {parameters.WindowSizeRight}))" });
+    }
 }

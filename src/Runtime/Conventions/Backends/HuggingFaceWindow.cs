@@ -1,3 +1,5 @@
+using System;
+
 namespace KernelGen;
 
 /// <summary>
@@ -18,7 +20,7 @@ readonly record struct HuggingFaceWindow(int SlidingWindow, bool IsCausal)
     public bool IsVisible(int qIdx, int kvIdx, int qLen, int kvLen)
     {
         long q = qIdx + ((long)kvLen - qLen);
-        var inside = IsCausal ? kvIdx > q - SlidingWindow && kvIdx <= q : System.Math.Abs(q - kvIdx) <= SlidingWindow;
+        var inside = IsCausal ? kvIdx > q - SlidingWindow && kvIdx <= q : Math.Abs(q - kvIdx) <= SlidingWindow;
         return kvIdx >= 0 && kvIdx < kvLen && inside;
     }
 }
@@ -61,9 +63,85 @@ readonly partial record struct AttentionWindow
     {
         if (window.SlidingWindow < 1)
         {
-            throw new System.ArgumentOutOfRangeException(nameof(window), window.SlidingWindow, "sliding_window must be at least 1.");
+            throw new ArgumentOutOfRangeException(nameof(window), window.SlidingWindow, "sliding_window must be at least 1.");
         }
 
         return window.IsCausal ? new(window.SlidingWindow - 1, 0) : new(window.SlidingWindow, window.SlidingWindow);
     }
+}
+
+/// <summary>Pins HF transformers' <c>config.sliding_window</c> on a spec; causal unless <see cref="IsCausal"/> is false.</summary>
+[AttributeUsage(AttributeTargets.Class, AllowMultiple = false, Inherited = false)]
+#if KERNELGEN_GENERATOR
+internal
+#else
+public
+#endif
+sealed class HuggingFaceWindowAttribute : Attribute
+{
+    /// <summary><c>sliding_window</c> (required).</summary>
+    public int SlidingWindow { get; set; }
+
+    /// <summary>The causal (decoder) or bidirectional (encoder) overlay.</summary>
+    public bool IsCausal { get; set; } = true;
+}
+
+/// <summary>HF transformers' <c>masking_utils</c> (eager, sdpa and flex paths).</summary>
+internal sealed class HuggingFaceBackend : BackendDescriptor<HuggingFaceWindow, HuggingFaceWindowAttribute>
+{
+    public override Backend Backend => Backend.HuggingFace;
+
+    public override string DisplayName => "HF transformers";
+
+    public override string NormalForm => "causal: L = sliding_window - 1, R = 0; bidirectional: L = R = sliding_window";
+
+    public override string Source => "transformers `src/transformers/masking_utils.py`";
+
+    public override bool TryReadConvention(int? left, int? right, bool causal, out int? canonicalLeft, out int? canonicalRight, out string? error)
+    {
+        canonicalLeft = canonicalRight = null;
+        error = null;
+        if (left is not int width || width < 1)
+        {
+            error = "HF transformers' sliding_window is a positive key count W: give it as Left = W";
+            return false;
+        }
+
+        bool? isCausal = right == 0 || (right is null && causal) ? true : right == width ? false : null;
+        if (isCausal is not bool overlay)
+        {
+            error = $"HF transformers' sliding_window = {width} describes either a causal window (Right = 0 or Causal = true) or a bidirectional one (Right = {width})";
+            return false;
+        }
+
+        var window = AttentionWindow.FromHuggingFace(new HuggingFaceWindow(width, overlay));
+        (canonicalLeft, canonicalRight) = (window.Left, window.Right);
+        return true;
+    }
+
+    protected override bool TryConvert(AttentionWindow window, out HuggingFaceWindow parameters, out string? reason) =>
+        window.TryToHuggingFace(out parameters, out reason);
+
+    protected override AttentionWindow ToWindow(HuggingFaceWindow parameters) => AttentionWindow.FromHuggingFace(parameters);
+
+    protected override bool IsVisible(HuggingFaceWindow parameters, int query, int key, int seqQ, int seqK) =>
+        parameters.IsVisible(query, key, seqQ, seqK);
+
+    protected override HuggingFaceWindow? Read(PinArguments pin) =>
+        pin.Required<int>(nameof(HuggingFaceWindowAttribute.SlidingWindow)) is int width
+            ? new HuggingFaceWindow(width, pin.Get<bool>(nameof(HuggingFaceWindowAttribute.IsCausal)) ?? PinDefaults.IsCausal)
+            : null;
+
+    protected override GeneratedBackendClass Describe(HuggingFaceWindow parameters) => new(
+        new[]
+        {
+            BackendConstant.Int("SlidingWindow", parameters.SlidingWindow, parameters.IsCausal ? "config.sliding_window: W keys, the query's own included." : "config.sliding_window: |q - kv| <= W."),
+            BackendConstant.Bool("IsCausal", parameters.IsCausal, "Causal (decoder) or bidirectional (encoder) overlay."),
+        },
+        "SlidingWindow, IsCausal", "qIdx", "kvIdx", "qLen", "kvLen",
+        new[] { "// Absolute positions: the query's position is its cache position.", "long q = qIdx + ((long)kvLen - qLen);" },
+        parameters.IsCausal
+            ? new[] { "kvIdx >= 0", "kvIdx < kvLen", "kvIdx > q - SlidingWindow", "kvIdx <= q" }
+            : new[] { "kvIdx >= 0", "kvIdx < kvLen", "global::System.Math.Abs(q - kvIdx) <= SlidingWindow" },
+        new[] { $"config.sliding_window = {parameters.SlidingWindow}{(parameters.IsCausal ? "  # causal model" : "  # bidirectional (encoder) model")}" });
 }

@@ -1,3 +1,6 @@
+using System;
+using System.Collections.Generic;
+
 namespace KernelGen;
 
 /// <summary>TransformerEngine's <c>attn_mask_type</c> values that matter for a window.</summary>
@@ -83,4 +86,104 @@ readonly partial record struct AttentionWindow
             Sentinel(window.WindowSizeLeft, nameof(window.WindowSizeLeft)),
             window.AttnMaskType == TransformerEngineMaskType.NoMask ? Sentinel(window.WindowSizeRight, nameof(window.WindowSizeRight)) : 0,
             window.Alignment);
+}
+
+/// <summary>Pins TransformerEngine's <c>window_size</c> and <c>attn_mask_type</c> on a spec, with TransformerEngine's defaults.</summary>
+[AttributeUsage(AttributeTargets.Class, AllowMultiple = false, Inherited = false)]
+#if KERNELGEN_GENERATOR
+internal
+#else
+public
+#endif
+sealed class TransformerEngineWindowAttribute : Attribute
+{
+    /// <summary><c>window_size[0]</c>.</summary>
+    public int WindowSizeLeft { get; set; } = -1;
+
+    /// <summary><c>window_size[1]</c>.</summary>
+    public int WindowSizeRight { get; set; } = -1;
+
+    /// <summary><c>attn_mask_type</c>; <c>"causal"</c> by default, as in <c>DotProductAttention</c>.</summary>
+    public TransformerEngineMaskType AttnMaskType { get; set; } = TransformerEngineMaskType.Causal;
+
+    /// <summary><c>bottom_right_diagonal</c>, for <c>no_mask</c> windows.</summary>
+    public bool BottomRightDiagonal { get; set; } = true;
+}
+
+/// <summary>TransformerEngine's <c>DotProductAttention</c>.</summary>
+internal sealed class TransformerEngineBackend : BackendDescriptor<TransformerEngineWindow, TransformerEngineWindowAttribute>
+{
+    public override Backend Backend => Backend.TransformerEngine;
+
+    public override string DisplayName => "TransformerEngine";
+
+    public override string NormalForm => "L = window_size[0], R = window_size[1] (0 for causal types); -1 = unbounded";
+
+    public override string Source => "TransformerEngine `pytorch/attention/dot_product_attention/utils.py` (`get_full_mask`); issue #1197, PR #1212";
+
+    public override int? UnboundedSentinel => -1;
+
+    public override string AlignmentRule => "aligns its 'causal' mask type top-left and its '*_bottom_right' types bottom-right";
+
+    // A causal spec maps to a causal mask type, whose alignment the type itself fixes; no_mask windows are bottom-right by default.
+    public override WindowAlignment? ImpliedAlignment(bool causal) => causal ? null : WindowAlignment.BottomRight;
+
+    public override bool TryReadConvention(int? left, int? right, bool causal, out int? canonicalLeft, out int? canonicalRight, out string? error)
+    {
+        var window = AttentionWindow.FromTransformerEngine(new TransformerEngineWindow(left ?? -1, right ?? -1, TransformerEngineMaskType.NoMask, true));
+        (canonicalLeft, canonicalRight, error) = (window.Left, window.Right, null);
+        return true;
+    }
+
+    protected override bool TryConvert(AttentionWindow window, out TransformerEngineWindow parameters, out string? reason) =>
+        window.TryToTransformerEngine(out parameters, out reason);
+
+    protected override AttentionWindow ToWindow(TransformerEngineWindow parameters) => AttentionWindow.FromTransformerEngine(parameters);
+
+    protected override bool IsVisible(TransformerEngineWindow parameters, int query, int key, int seqQ, int seqK) =>
+        parameters.IsVisible(query, key, seqQ, seqK);
+
+    protected override TransformerEngineWindow? Read(PinArguments pin) => new TransformerEngineWindow(
+        pin.Get<int>(nameof(TransformerEngineWindowAttribute.WindowSizeLeft)) ?? PinDefaults.WindowSizeLeft,
+        pin.Get<int>(nameof(TransformerEngineWindowAttribute.WindowSizeRight)) ?? PinDefaults.WindowSizeRight,
+        pin.Get<TransformerEngineMaskType>(nameof(TransformerEngineWindowAttribute.AttnMaskType)) ?? PinDefaults.AttnMaskType,
+        pin.Get<bool>(nameof(TransformerEngineWindowAttribute.BottomRightDiagonal)) ?? PinDefaults.BottomRightDiagonal);
+
+    protected override GeneratedBackendClass Describe(TransformerEngineWindow parameters)
+    {
+        var conditions = new List<string> { "col >= 0", "col < seqK" };
+        if (parameters.WindowSizeRight >= 0)
+        {
+            conditions.Add("!(col > diagonal + WindowSizeRight)");
+        }
+
+        if (parameters.WindowSizeLeft >= 0)
+        {
+            conditions.Add("!(col < diagonal - WindowSizeLeft)");
+        }
+
+        var maskType = parameters.AttnMaskType switch
+        {
+            TransformerEngineMaskType.Causal => "causal",
+            TransformerEngineMaskType.CausalBottomRight => "causal_bottom_right",
+            _ => "no_mask",
+        };
+        var bottomRight = parameters.Alignment == WindowAlignment.BottomRight;
+        var usage = $"attn = DotProductAttention(num_heads, head_dim, attn_mask_type=\"{maskType}\", window_size=({parameters.WindowSizeLeft}, {parameters.WindowSizeRight}))";
+        return new(
+            new[]
+            {
+                BackendConstant.Int("WindowSizeLeft", parameters.WindowSizeLeft, "window_size[0]: keys before the diagonal (-1: all)."),
+                BackendConstant.Int("WindowSizeRight", parameters.WindowSizeRight, "window_size[1]: keys after the diagonal (-1: all)."),
+                BackendConstant.Enum("AttnMaskType", parameters.AttnMaskType, $"attn_mask_type=\"{maskType}\"."),
+                BackendConstant.Bool("BottomRightDiagonal", bottomRight, "bottom_right_diagonal: the alignment of no_mask windows."),
+            },
+            "WindowSizeLeft, WindowSizeRight, AttnMaskType, BottomRightDiagonal",
+            "row", "col", "seqQ", "seqK",
+            new[] { "// get_full_mask: masked when col > diagonal + right or col < diagonal - left.", bottomRight ? "long diagonal = row + ((long)seqK - seqQ);" : "long diagonal = row;" },
+            conditions,
+            parameters.AttnMaskType == TransformerEngineMaskType.NoMask
+                ? new[] { usage, $"out = attn(q, k, v, bottom_right_diagonal={(bottomRight ? "True" : "False")})" }
+                : new[] { usage, "out = attn(q, k, v)" });
+    }
 }
