@@ -144,9 +144,9 @@ static partial class Gemma2LocalAttention
     /// layout): the window applies inside each sequence, with its own
     /// bottom-right diagonal. Returns when done; thread-safe.
     /// </summary>
-    /// <param name="q">Queries, <c>[totalQ, heads, HeadDim]</c>: sequence b's are tokens <c>[cuSeqLensQ[b], cuSeqLensQ[b + 1])</c>.</param>
-    /// <param name="k">Keys, <c>[totalK, kvHeads, HeadDim]</c>: sequence b's are tokens <c>[cuSeqLensK[b], cuSeqLensK[b + 1])</c>.</param>
-    /// <param name="v">Values, laid out like <paramref name="k"/>.</param>
+    /// <param name="q">Queries of every sequence, packed <c>[totalQ, heads, HeadDim]</c>: sequence <c>b</c> holds tokens <c>cuSeqLensQ[b]</c> to <c>cuSeqLensQ[b + 1] - 1</c>.</param>
+    /// <param name="k">Keys of every sequence, packed <c>[totalK, kvHeads, HeadDim]</c>: sequence <c>b</c> holds tokens <c>cuSeqLensK[b]</c> to <c>cuSeqLensK[b + 1] - 1</c>.</param>
+    /// <param name="v">Values, packed like <paramref name="k"/>.</param>
     /// <param name="sinkLogits">One learned sink logit per query head.</param>
     /// <param name="output">Receives the attention output, shaped like <paramref name="q"/>.</param>
     /// <param name="cuSeqLensQ">Cumulative query lengths, <c>batch + 1</c> entries from 0 to totalQ.</param>
@@ -168,9 +168,9 @@ static partial class Gemma2LocalAttention
     /// layout), writing the log-sum-exp: the window applies inside each sequence, with its own
     /// bottom-right diagonal. Returns when done; thread-safe.
     /// </summary>
-    /// <param name="q">Queries, <c>[totalQ, heads, HeadDim]</c>: sequence b's are tokens <c>[cuSeqLensQ[b], cuSeqLensQ[b + 1])</c>.</param>
-    /// <param name="k">Keys, <c>[totalK, kvHeads, HeadDim]</c>: sequence b's are tokens <c>[cuSeqLensK[b], cuSeqLensK[b + 1])</c>.</param>
-    /// <param name="v">Values, laid out like <paramref name="k"/>.</param>
+    /// <param name="q">Queries of every sequence, packed <c>[totalQ, heads, HeadDim]</c>: sequence <c>b</c> holds tokens <c>cuSeqLensQ[b]</c> to <c>cuSeqLensQ[b + 1] - 1</c>.</param>
+    /// <param name="k">Keys of every sequence, packed <c>[totalK, kvHeads, HeadDim]</c>: sequence <c>b</c> holds tokens <c>cuSeqLensK[b]</c> to <c>cuSeqLensK[b + 1] - 1</c>.</param>
+    /// <param name="v">Values, packed like <paramref name="k"/>.</param>
     /// <param name="sinkLogits">One learned sink logit per query head.</param>
     /// <param name="output">Receives the attention output, shaped like <paramref name="q"/>.</param>
     /// <param name="logSumExp">Receives the natural-log log-sum-exp of each row, <c>[heads, totalQ]</c>; -inf for a row that sees no key.</param>
