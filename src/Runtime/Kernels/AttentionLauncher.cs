@@ -26,14 +26,16 @@ public static class AttentionLauncher
     public delegate void Launch(AcceleratorStream stream, Buffers buffers, AttentionShape shape);
 
     /// <summary>
-    /// Validates <paramref name="shape"/> and every buffer length, then returns the launch grid (one group per
-    /// query tile, head and batch) and the kernel's runtime arguments.
+    /// Validates <paramref name="accelerator"/> (not disposed, nor its context; enough threads per group), that every
+    /// buffer is its memory, <paramref name="shape"/> and every buffer length, then returns the launch grid (one group
+    /// per query tile, head and batch) and the kernel's runtime arguments.
     /// </summary>
     public static (KernelConfig Config, AttentionKernelArguments Arguments) Prepare(
         Accelerator accelerator, Buffers buffers, AttentionShape shape, AttentionWindow window, int headDim, int queryTileSize, int threadsPerGroup,
         bool hasSinks, bool writesLogSumExp)
     {
         ArgumentNullException.ThrowIfNull(accelerator);
+        AcceleratorGuard.ThrowIfDisposed(accelerator);
         if (threadsPerGroup > accelerator.MaxNumThreadsPerGroup)
         {
             // ILGPU's own message ("Invalid group dimensions ... exceeds maximum") would not say what to do.
@@ -43,6 +45,12 @@ public static class AttentionLauncher
                 "per group) or with CPUDeviceKind.Nvidia; to run on the CPU for real, call the spec's ForwardCpu instead.");
         }
 
+        AcceleratorGuard.ThrowIfElsewhere(buffers.Query, "q", accelerator);
+        AcceleratorGuard.ThrowIfElsewhere(buffers.Key, "k", accelerator);
+        AcceleratorGuard.ThrowIfElsewhere(buffers.Value, "v", accelerator);
+        AcceleratorGuard.ThrowIfElsewhere(buffers.SinkLogits, "sinkLogits", accelerator);
+        AcceleratorGuard.ThrowIfElsewhere(buffers.Output, "output", accelerator);
+        AcceleratorGuard.ThrowIfElsewhere(buffers.LogSumExp, "logSumExp", accelerator);
         AttentionInputs.Validate(buffers.Query.Length, buffers.Key.Length, buffers.Value.Length, buffers.SinkLogits.Length,
             buffers.Output.Length, buffers.LogSumExp.Length, shape, headDim, hasSinks, writesLogSumExp);
         var queryTiles = (shape.SeqQ + queryTileSize - 1) / queryTileSize;
@@ -61,6 +69,7 @@ public static class AttentionLauncher
     {
         ArgumentNullException.ThrowIfNull(accelerator);
         ArgumentNullException.ThrowIfNull(launch);
+        AcceleratorGuard.ThrowIfDisposed(accelerator);
         AttentionInputs.Validate(query.Length, key.Length, value.Length, sinkLogits.Length, output.Length, logSumExp.Length,
             shape, headDim, hasSinks, writesLogSumExp);
 
