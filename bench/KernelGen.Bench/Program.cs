@@ -8,12 +8,15 @@ using ILGPU.Runtime;
 using ILGPU.Runtime.Cuda;
 using KernelGen;
 using KernelGen.Bench;
+using KernelGen.Reports;
+using Spectre.Console;
 
 // KernelGen's CPU kernel (baked window and the same body with a runtime window), its ILGPU kernel when CUDA is
 // present, and ONNX Runtime's CPU GroupQueryAttention, side by side on the same inputs in one process, with this
 // machine's FMA peak and read bandwidth measured in the same run. `--quick` runs a subset.
 var quick = args.Contains("--quick");
 var csvPath = Path.GetFullPath("kernelgen-cpu-bench.csv");
+var chartPath = Path.ChangeExtension(csvPath, ".png");
 var threads = Environment.ProcessorCount;
 var cpu = new CpuAttentionOptions { MaxDegreeOfParallelism = threads };
 const int KernelRuns = 5;
@@ -21,9 +24,19 @@ const int PeerRuns = 3;
 const long PeerScoreLimitBytes = 2_500_000_000;
 
 Console.WriteLine($"Machine: {threads} cores, {MachinePeaks.Simd}");
-var peak = MachinePeaks.FmaGflops(threads);
-var peakOneThread = MachinePeaks.FmaGflops(1);
-var bandwidth = MachinePeaks.ReadGigabytesPerSecond(threads);
+var (peak, peakOneThread, bandwidth) = ConsoleReport.WithProgress("this machine's peaks", 3, progress =>
+{
+    progress.Description = $"fp32 FMA peak on {threads} threads";
+    var peak = MachinePeaks.FmaGflops(threads);
+    progress.Increment(1);
+    progress.Description = "fp32 FMA peak on 1 thread";
+    var peakOneThread = MachinePeaks.FmaGflops(1);
+    progress.Increment(1);
+    progress.Description = "read bandwidth";
+    var bandwidth = MachinePeaks.ReadGigabytesPerSecond(threads);
+    progress.Increment(1);
+    return (peak, peakOneThread, bandwidth);
+});
 Console.WriteLine($"Measured now: fp32 FMA peak {peak:F1} GFLOP/s on {threads} threads ({peakOneThread:F1} on 1); read bandwidth {bandwidth:F1} GB/s (512 MiB buffer)");
 
 using var context = KernelGenAccelerators.CreateContext();
@@ -33,31 +46,48 @@ Console.WriteLine($"Timing: median of at least {KernelRuns} runs (ONNX Runtime: 
 Console.WriteLine("GFLOP/s count useful work only: 4 · head · heads · visible (query, key) pairs, from VisiblePairs.");
 Console.WriteLine();
 
-var rows = new List<Row>();
 var lengths = quick ? new[] { 1024, 4096 } : new[] { 1024, 2048, 4096, 8192, 16384 };
+var shapes = new List<(BenchSpec Spec, AttentionShape Shape, bool Decode)>();
 foreach (var windowKeys in new[] { 256, 4096 })
 foreach (var headDim in new[] { 64, 128 })
 foreach (var (heads, kvHeads) in new[] { (8, 2), (1, 1) })
 foreach (var length in lengths)
 {
-    rows.Add(Measure(BenchSpec.Find(windowKeys, headDim), new AttentionShape(1, length, length, heads, kvHeads)));
+    shapes.Add((BenchSpec.Find(windowKeys, headDim), new AttentionShape(1, length, length, heads, kvHeads), false));
 }
 
-rows.Add(Measure(BenchSpec.Find(4096, 128), new AttentionShape(1, 1, 8192, 32, 8), decode: true));
-Console.WriteLine(Row.Header);
+shapes.Add((BenchSpec.Find(4096, 128), new AttentionShape(1, 1, 8192, 32, 8), true));
+var rows = ConsoleReport.WithProgress("shapes", shapes.Count, progress => shapes.Select(shape =>
+{
+    var row = Measure(shape.Spec, shape.Shape, shape.Decode);
+    progress.Description = Markup.Escape($"measured {row.Name}");
+    progress.Increment(1);
+    return row;
+}).ToList());
+
+var table = new Table();
+foreach (var column in Row.Columns)
+{
+    table.AddColumn(new TableColumn(new Text(column)).RightAligned());
+}
+
 foreach (var row in rows)
 {
-    Console.WriteLine(row.Format(peak, bandwidth));
+    table.AddRow(row.Cells(peak, bandwidth).Select(cell => new Text(cell)));
 }
 
+ConsoleReport.Results.Write(table);
 File.WriteAllLines(csvPath, new[] { Row.CsvHeader }.Concat(rows.Select(row => row.Csv(peak, bandwidth))));
+TimePerPairChart.Save(rows, chartPath);
 Console.WriteLine();
 Console.WriteLine($"Wrote {csvPath}");
+Console.WriteLine($"Wrote {chartPath}");
 Console.WriteLine();
-Targets.Print(rows, peak, bandwidth);
+Console.WriteLine("Targets (this run):");
+ConsoleReport.Results.Write(Targets.Check(rows, peak, bandwidth));
 return 0;
 
-Row Measure(BenchSpec spec, AttentionShape shape, bool decode = false)
+Row Measure(BenchSpec spec, AttentionShape shape, bool decode)
 {
     var random = new Random(shape.SeqK + spec.HeadDim);
     float[] Fill(long length)
@@ -102,7 +132,5 @@ Row Measure(BenchSpec spec, AttentionShape shape, bool decode = false)
         peer = Timing.MedianMilliseconds(onnxRuntime.Run, PeerRuns);
     }
 
-    var row = new Row(spec, shape, decode, baked, runtime, ilgpu, peer, peerDifference);
-    Console.Error.WriteLine($"  measured {row.Name}");
-    return row;
+    return new Row(spec, shape, decode, baked, runtime, ilgpu, peer, peerDifference);
 }

@@ -1,15 +1,17 @@
-using System;
 using System.Collections.Generic;
 using System.Linq;
+using Spectre.Console;
 
 namespace KernelGen.Bench;
 
 /// <summary>The CPU kernel's targets (issue: "A generated CPU kernel"), checked against this run's figures.</summary>
 internal static class Targets
 {
-    public static void Print(IReadOnlyList<Row> rows, double peak, double bandwidth)
+    /// <summary>One row per target: met or missed, the target, and this run's figure.</summary>
+    public static Table Check(IReadOnlyList<Row> rows, double peak, double bandwidth)
     {
-        Console.WriteLine("Targets (this run):");
+        var table = new Table().AddColumns("", "target", "this run");
+        table.Columns[2].RightAligned();
         var prefill = rows.Where(row => !row.Decode).ToList();
 
         if (Find(prefill, 4096, 256, 64, 8) is { } main)
@@ -51,20 +53,18 @@ internal static class Targets
         {
             Report($"decode ({decode.Shape.Heads}/{decode.Shape.KvHeads} heads, head {decode.Spec.HeadDim}, window {decode.Spec.WindowKeys}): >= 50% of the read bandwidth", 100 * decode.DecodeGigabytesPerSecond / bandwidth, 50, "%");
         }
+
+        return table;
+
+        void Report(string target, double? value, double limit, string unit, bool atMost = false)
+        {
+            var (verdict, figure) = value is double measured
+                ? ((atMost ? measured <= limit : measured >= limit) ? "MET" : "MISS", $"{measured:F2}{unit}")
+                : ("-", "not measured");
+            table.AddRow(new Text(verdict), new Text(target), new Text(figure));
+        }
     }
 
     private static Row? Find(IEnumerable<Row> rows, int seq, int window, int head, int heads) =>
         rows.FirstOrDefault(row => row.Shape.SeqQ == seq && row.Spec.WindowKeys == window && row.Spec.HeadDim == head && row.Shape.Heads == heads);
-
-    private static void Report(string target, double? value, double limit, string unit, bool atMost = false)
-    {
-        if (value is not double measured)
-        {
-            Console.WriteLine($"  -    {target}: not measured");
-            return;
-        }
-
-        var met = atMost ? measured <= limit : measured >= limit;
-        Console.WriteLine($"  {(met ? "MET " : "MISS")} {target}: {measured:F2}{unit}");
-    }
 }

@@ -19,16 +19,34 @@ public sealed class KernelGenDevice : IDisposable
     private readonly bool _ownsAccelerator;
     private bool _disposed;
 
+    private readonly Accelerator? _accelerator;
+
     private KernelGenDevice(Accelerator? accelerator, bool ownsAccelerator, Context? ownedContext, CpuAttentionOptions cpuOptions)
     {
-        Accelerator = accelerator;
+        _accelerator = accelerator;
         _ownsAccelerator = ownsAccelerator;
         _ownedContext = ownedContext;
         CpuOptions = cpuOptions;
     }
 
     /// <summary>The accelerator the ILGPU kernel runs on, or <see langword="null"/> when calls run the CPU kernel.</summary>
-    public Accelerator? Accelerator { get; }
+    /// <exception cref="ObjectDisposedException">This device was disposed.</exception>
+    public Accelerator? Accelerator
+    {
+        get
+        {
+            // Refused for the CPU kernel too, which needs nothing disposable: code that runs after Dispose on a
+            // machine without CUDA would otherwise fail only on the first machine with it.
+            if (_disposed)
+            {
+                throw new ObjectDisposedException(nameof(KernelGenDevice),
+                    $"This KernelGenDevice ({this}) was disposed. Dispose it after its last Forward call, or create a new one "
+                    + "(KernelGenDevice.CreateDefault()).");
+            }
+
+            return _accelerator;
+        }
+    }
 
     /// <summary>The CPU kernel's thread settings (used when <see cref="Accelerator"/> is <see langword="null"/>).</summary>
     public CpuAttentionOptions CpuOptions { get; }
@@ -62,7 +80,7 @@ public sealed class KernelGenDevice : IDisposable
     /// <summary>What runs the kernels, for example <c>CPU kernel: 2 threads, 256-bit SIMD with FMA</c>.</summary>
     public override string ToString()
     {
-        if (Accelerator is { } accelerator)
+        if (_accelerator is { } accelerator)
         {
             return $"ILGPU kernel on {accelerator.Name} ({accelerator.AcceleratorType})";
         }
@@ -83,7 +101,7 @@ public sealed class KernelGenDevice : IDisposable
         _disposed = true;
         if (_ownsAccelerator)
         {
-            Accelerator?.Dispose();
+            _accelerator?.Dispose();
         }
 
         _ownedContext?.Dispose();

@@ -51,6 +51,7 @@ public static class AttentionLauncher
         AttentionInputs.Validate(buffers.Query.Length, buffers.Key.Length, buffers.Value.Length, buffers.SinkLogits.Length,
             buffers.Output.Length, buffers.LogSumExp.Length, shape, constants.HeadDim, constants.HasSinks, writesLogSumExp);
         var sequenceBuffers = new SequenceBuffers(buffers.Query, buffers.Key, buffers.Value, buffers.SinkLogits, buffers.Output, buffers.LogSumExp, default);
+        CheckBuffers(sequenceBuffers, stream.Accelerator);
         Queue(stream, kernels, sequenceBuffers, SequenceGeometry.Dense(shape, constants.HeadDim, writesLogSumExp), bounds, tiles,
             window.DiagonalOffset(shape.SeqQ, shape.SeqK));
     }
@@ -76,6 +77,7 @@ public static class AttentionLauncher
         ArgumentNullException.ThrowIfNull(kernels);
         var constants = default(TConstants);
         CheckThreads(stream.Accelerator, tiles.ThreadsPerGroup);
+        CheckBuffers(buffers, stream.Accelerator);
         if (buffers.Sequences.Length != sequences.Length)
         {
             throw new ArgumentException(
@@ -180,8 +182,22 @@ public static class AttentionLauncher
         }
     }
 
+    // Every buffer must be the launching accelerator's memory: the CPU accelerator would read another's without complaint.
+    private static void CheckBuffers(SequenceBuffers buffers, Accelerator accelerator)
+    {
+        AcceleratorGuard.ThrowIfElsewhere(buffers.Query, "q", accelerator);
+        AcceleratorGuard.ThrowIfElsewhere(buffers.Key, "k", accelerator);
+        AcceleratorGuard.ThrowIfElsewhere(buffers.Value, "v", accelerator);
+        AcceleratorGuard.ThrowIfElsewhere(buffers.SinkLogits, "sinkLogits", accelerator);
+        AcceleratorGuard.ThrowIfElsewhere(buffers.Output, "output", accelerator);
+        AcceleratorGuard.ThrowIfElsewhere(buffers.LogSumExp, "logSumExp", accelerator);
+        AcceleratorGuard.ThrowIfElsewhere(buffers.Sequences, "buffers.Sequences", accelerator);
+    }
+
+    // Also refuses a disposed accelerator or context, which every launch passes through first.
     private static void CheckThreads(Accelerator accelerator, int threadsPerGroup)
     {
+        AcceleratorGuard.ThrowIfDisposed(accelerator);
         if (threadsPerGroup > accelerator.MaxNumThreadsPerGroup)
         {
             // ILGPU's own message ("Invalid group dimensions ... exceeds maximum") would not say what to do.
@@ -203,6 +219,7 @@ public static class AttentionLauncher
     {
         ArgumentNullException.ThrowIfNull(accelerator);
         ArgumentNullException.ThrowIfNull(launch);
+        AcceleratorGuard.ThrowIfDisposed(accelerator);
         AttentionInputs.Validate(query.Length, key.Length, value.Length, sinkLogits.Length, output.Length, logSumExp.Length,
             shape, headDim, hasSinks, writesLogSumExp);
 

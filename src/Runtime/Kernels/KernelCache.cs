@@ -22,7 +22,7 @@ public sealed class KernelCache<TKernel>
     public TKernel Get(Accelerator accelerator)
     {
         ArgumentNullException.ThrowIfNull(accelerator);
-        ObjectDisposedException.ThrowIf(accelerator.IsDisposed, accelerator);
+        AcceleratorGuard.ThrowIfDisposed(accelerator);
 
         // Lazy's default mode runs the compiler once even when several threads ask at the same time; the
         // context check belongs to that one compile, not to every launch.
