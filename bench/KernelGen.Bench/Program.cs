@@ -19,6 +19,10 @@ var cpu = new CpuAttentionOptions { MaxDegreeOfParallelism = threads };
 const int KernelRuns = 5;
 const int PeerRuns = 3;
 const long PeerScoreLimitBytes = 2_500_000_000;
+if (StandaloneSections.TryRun(args, threads))
+{
+    return 0;
+}
 
 Console.WriteLine($"Machine: {threads} cores, {MachinePeaks.Simd}");
 var peak = MachinePeaks.FmaGflops(threads);
