@@ -59,7 +59,7 @@ internal static class SlidingWindowCacheStudy
         var options = new ReferenceAttention.Options(1 / Math.Sqrt(HeadDim));
 
         using var kernelGen = spec.CreateCache(1, 1, 1, new CpuAttentionOptions { MaxDegreeOfParallelism = threads });
-        var onnx = onnxCapacities.Select(capacity => new Track(new OnnxRuntimeWindowedCache(windowKeys, capacity, 1, 1, HeadDim, threads))).ToArray();
+        var onnx = onnxCapacities.Select(capacity => new Track(new OnnxRuntimeWindowedAttention(windowKeys, capacity, 1, 1, HeadDim, threads))).ToArray();
         var kernelGenHeld = new List<int>();
         var kernelGenVersusReference = 0.0;
         var length = 0;
@@ -96,6 +96,7 @@ internal static class SlidingWindowCacheStudy
         Console.WriteLine("|---|---:|---:|---|---:|---:|---:|");
         foreach (var track in onnx)
         {
+            using var attention = track.Attention;
             using var cache = track.Cache;
             var rule = track.FollowsTheDocumentedRule ? "" : $" (differs from ORT's L(T) at {track.RuleMismatches} step(s))";
             var order = track.OutOfOrderRows == 0 ? "" : $"; {track.OutOfOrderRows} row(s) out of order";
@@ -115,11 +116,13 @@ internal static class SlidingWindowCacheStudy
     private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
 
     /// <summary>One ONNX Runtime cache stepped with the others, and what was read back from its buffer.</summary>
-    private sealed class Track(OnnxRuntimeWindowedCache cache)
+    private sealed class Track(OnnxRuntimeWindowedAttention attention)
     {
         private int _resident;
 
-        public OnnxRuntimeWindowedCache Cache { get; } = cache;
+        public OnnxRuntimeWindowedAttention Attention { get; } = attention;
+
+        public OnnxRuntimeWindowedCache Cache { get; } = new(attention);
 
         public List<int> SteadyResident { get; } = new();
 

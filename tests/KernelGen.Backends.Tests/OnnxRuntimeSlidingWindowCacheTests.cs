@@ -36,7 +36,8 @@ public sealed class OnnxRuntimeSlidingWindowCacheTests
         var window = AttentionWindow.FromOnnxRuntime(new OnnxRuntimeWindow(windowKeys));
         var keys = new List<float>();
         var values = new List<float>();
-        using var cache = new OnnxRuntimeWindowedCache(windowKeys, capacity, Heads, KvHeads, HeadDim, threads: 1);
+        using var attention = new OnnxRuntimeWindowedAttention(windowKeys, capacity, Heads, KvHeads, HeadDim, threads: 1);
+        using var cache = new OnnxRuntimeWindowedCache(attention);
         var trace = new List<string>();
         foreach (var tokens in steps)
         {
@@ -70,7 +71,8 @@ public sealed class OnnxRuntimeSlidingWindowCacheTests
     [Fact]
     public void RefusesABufferShorterThanTheWindow()
     {
-        using var cache = new OnnxRuntimeWindowedCache(windowKeys: 6, capacity: 5, Heads, KvHeads, HeadDim, threads: 1);
+        using var attention = new OnnxRuntimeWindowedAttention(windowKeys: 6, capacity: 5, Heads, KvHeads, HeadDim, threads: 1);
+        using var cache = new OnnxRuntimeWindowedCache(attention);
         var token = new float[KvHeads * HeadDim];
         var error = Assert.Throws<OnnxRuntimeException>(() => cache.Step(new float[Heads * HeadDim], token, token, new float[Heads * HeadDim], 1));
         _log.WriteLine(error.Message);

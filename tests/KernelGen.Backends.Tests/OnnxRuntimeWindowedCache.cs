@@ -1,26 +1,22 @@
 using System;
-using System.Collections.Generic;
 using Microsoft.ML.OnnxRuntime;
 
 namespace KernelGen.Backends.Tests;
 
 /// <summary>
-/// ONNX Runtime's <c>com.microsoft.GroupQueryAttention</c> with <c>sliding_window_cache = 1</c>, stepped as an inference
-/// engine steps it: one batch row whose key and value buffers, <c>[1, kvHeads, capacity, headDim]</c>, are bound as both
-/// <c>past_*</c> and <c>present_*</c>, so the operator appends and evicts in place and the buffers are the only state
-/// between steps. <c>local_window_size = W</c> shows W keys, the query's own included (KernelGen's <c>Left = W - 1</c>).
+/// One batch row's cache for <see cref="OnnxRuntimeWindowedAttention"/>, stepped as an inference engine steps it: its key
+/// and value buffers, <c>[1, kvHeads, capacity, headDim]</c>, are bound as both <c>past_*</c> and <c>present_*</c>, so
+/// the operator appends and evicts in place and the buffers are the only state between steps.
 /// </summary>
 /// <remarks>
 /// What ONNX Runtime 1.31.1 documents (its schema text, and <c>docs/contrib_ops/cpu/gqa.md</c>): after a step the
 /// <c>L</c> newest positions sit in rows <c>[0, L)</c> in order, never wrapped; <c>L</c> is
 /// <see cref="DocumentedResidentKeys"/>, which evicts <c>G = C - W + 1</c> positions at once; a step that would evict
-/// keys its own first query still reads runs on a staging copy of <c>L(T - S) + S</c> rows. The model's shapes are fixed,
-/// so each number of new tokens gets its own session over the same buffers.
+/// keys its own first query still reads runs on a staging copy of <c>L(T - S) + S</c> rows.
 /// </remarks>
 internal sealed class OnnxRuntimeWindowedCache : IDisposable
 {
-    private readonly Dictionary<int, InferenceSession> _sessions = new();
-    private readonly SessionOptions _options;
+    private readonly OnnxRuntimeWindowedAttention _attention;
     private readonly float[] _keys;
     private readonly float[] _values;
     private readonly OrtValue _keyBuffer;
@@ -28,35 +24,28 @@ internal sealed class OnnxRuntimeWindowedCache : IDisposable
     private readonly string[] _inputNames = { "query", "key", "value", "past_key", "past_value", "seqlens_k", "total_sequence_length" };
     private readonly string[] _outputNames = { "output", "present_key", "present_value" };
 
-    public OnnxRuntimeWindowedCache(int windowKeys, int capacity, int heads, int kvHeads, int headDim, int threads)
+    public OnnxRuntimeWindowedCache(OnnxRuntimeWindowedAttention attention)
     {
-        (WindowKeys, Capacity, Heads, KvHeads, HeadDim) = (windowKeys, capacity, heads, kvHeads, headDim);
-        _options = new SessionOptions { IntraOpNumThreads = threads, InterOpNumThreads = 1 };
-        _keys = new float[(long)kvHeads * capacity * headDim];
+        _attention = attention;
+        _keys = new float[(long)attention.KvHeads * attention.Capacity * attention.HeadDim];
         _values = new float[_keys.Length];
-        _keyBuffer = OrtValue.CreateTensorValueFromMemory(_keys, BufferShape);
-        _valueBuffer = OrtValue.CreateTensorValueFromMemory(_values, BufferShape);
+        _keyBuffer = OrtValue.CreateTensorValueFromMemory(_keys, attention.BufferShape);
+        _valueBuffer = OrtValue.CreateTensorValueFromMemory(_values, attention.BufferShape);
     }
 
     /// <summary><c>local_window_size</c>: keys a query sees, its own included.</summary>
-    public int WindowKeys { get; }
+    public int WindowKeys => _attention.WindowKeys;
 
-    /// <summary>C: rows of the key (and value) buffer per KV head, chosen by the caller (at least <see cref="WindowKeys"/>).</summary>
-    public int Capacity { get; }
-
-    public int Heads { get; }
-
-    public int KvHeads { get; }
-
-    public int HeadDim { get; }
+    /// <summary>C: rows of the key (and value) buffer per KV head.</summary>
+    public int Capacity => _attention.Capacity;
 
     /// <summary>T: the tokens this row has processed (<c>seqlens_k + 1</c> of the last step).</summary>
     public long Length { get; private set; }
 
     /// <summary>Bytes of the key and value buffers per batch row and KV head: <c>2 · C · HeadDim · 4</c>.</summary>
-    public long BytesPerKvHead => 2L * Capacity * HeadDim * sizeof(float);
+    public long BytesPerKvHead => 2L * Capacity * _attention.HeadDim * sizeof(float);
 
-    private long[] BufferShape => new long[] { 1, KvHeads, Capacity, HeadDim };
+    private int HeadDim => _attention.HeadDim;
 
     /// <summary>
     /// ONNX Runtime's documented resident count after <paramref name="tokens"/> tokens: <c>T</c> while <c>T &lt;= C</c>,
@@ -81,14 +70,15 @@ internal sealed class OnnxRuntimeWindowedCache : IDisposable
     public void Step(float[] q, float[] k, float[] v, float[] output, int tokens)
     {
         var total = checked((int)(Length + tokens));
-        using var query = OrtValue.CreateTensorValueFromMemory(q, new long[] { 1, tokens, (long)Heads * HeadDim });
-        using var key = OrtValue.CreateTensorValueFromMemory(k, new long[] { 1, tokens, (long)KvHeads * HeadDim });
-        using var value = OrtValue.CreateTensorValueFromMemory(v, new long[] { 1, tokens, (long)KvHeads * HeadDim });
+        long queryRow = (long)_attention.Heads * HeadDim, keyRow = (long)_attention.KvHeads * HeadDim;
+        using var query = OrtValue.CreateTensorValueFromMemory(q, new long[] { 1, tokens, queryRow });
+        using var key = OrtValue.CreateTensorValueFromMemory(k, new long[] { 1, tokens, keyRow });
+        using var value = OrtValue.CreateTensorValueFromMemory(v, new long[] { 1, tokens, keyRow });
         using var lastPosition = OrtValue.CreateTensorValueFromMemory(new[] { total - 1 }, new long[] { 1 });
         using var totalLength = OrtValue.CreateTensorValueFromMemory(new[] { total }, Array.Empty<long>());
-        using var result = OrtValue.CreateTensorValueFromMemory(output, new long[] { 1, tokens, (long)Heads * HeadDim });
+        using var result = OrtValue.CreateTensorValueFromMemory(output, new long[] { 1, tokens, queryRow });
         using var runOptions = new RunOptions();
-        Session(tokens).Run(runOptions, _inputNames, new[] { query, key, value, _keyBuffer, _valueBuffer, lastPosition, totalLength },
+        _attention.Session(tokens).Run(runOptions, _inputNames, new[] { query, key, value, _keyBuffer, _valueBuffer, lastPosition, totalLength },
             _outputNames, new[] { result, _keyBuffer, _valueBuffer });
         Length = total;
     }
@@ -101,11 +91,12 @@ internal sealed class OnnxRuntimeWindowedCache : IDisposable
     public void Load(ReadOnlySpan<float> keys, ReadOnlySpan<float> values, int tokens)
     {
         var resident = (int)DocumentedResidentKeys(tokens, Capacity, WindowKeys);
-        for (var kvHead = 0; kvHead < KvHeads; kvHead++)
+        var kvHeads = _attention.KvHeads;
+        for (var kvHead = 0; kvHead < kvHeads; kvHead++)
         {
             for (var row = 0; row < resident; row++)
             {
-                var source = ((((long)tokens - resident + row) * KvHeads) + kvHead) * HeadDim;
+                var source = ((((long)tokens - resident + row) * kvHeads) + kvHead) * HeadDim;
                 keys.Slice((int)source, HeadDim).CopyTo(Row(_keys, kvHead, row));
                 values.Slice((int)source, HeadDim).CopyTo(Row(_values, kvHead, row));
             }
@@ -133,49 +124,9 @@ internal sealed class OnnxRuntimeWindowedCache : IDisposable
 
     public void Dispose()
     {
-        foreach (var session in _sessions.Values)
-        {
-            session.Dispose();
-        }
-
         _keyBuffer.Dispose();
         _valueBuffer.Dispose();
-        _options.Dispose();
     }
 
     private Span<float> Row(float[] buffer, int kvHead, int row) => buffer.AsSpan((int)((((long)kvHead * Capacity) + row) * HeadDim), HeadDim);
-
-    private InferenceSession Session(int tokens)
-    {
-        if (!_sessions.TryGetValue(tokens, out var session))
-        {
-            var inputs = new List<OnnxModelWriter.Value>
-            {
-                new("query", OnnxModelWriter.Float, 1, tokens, (long)Heads * HeadDim),
-                new("key", OnnxModelWriter.Float, 1, tokens, (long)KvHeads * HeadDim),
-                new("value", OnnxModelWriter.Float, 1, tokens, (long)KvHeads * HeadDim),
-                new("past_key", OnnxModelWriter.Float, BufferShape),
-                new("past_value", OnnxModelWriter.Float, BufferShape),
-                new("seqlens_k", OnnxModelWriter.Int32, 1),
-                new("total_sequence_length", OnnxModelWriter.Int32),
-            };
-            var outputs = new List<OnnxModelWriter.Value>
-            {
-                new("output", OnnxModelWriter.Float, 1, tokens, (long)Heads * HeadDim),
-                new("present_key", OnnxModelWriter.Float, BufferShape),
-                new("present_value", OnnxModelWriter.Float, BufferShape),
-            };
-            var model = OnnxModelWriter.SingleNode("GroupQueryAttention", "com.microsoft", inputs, outputs, new Dictionary<string, long>
-            {
-                ["num_heads"] = Heads,
-                ["kv_num_heads"] = KvHeads,
-                ["local_window_size"] = WindowKeys,
-                ["sliding_window_cache"] = 1,
-            });
-            session = new InferenceSession(model, _options);
-            _sessions.Add(tokens, session);
-        }
-
-        return session;
-    }
 }
