@@ -19,7 +19,7 @@ var cpu = new CpuAttentionOptions { MaxDegreeOfParallelism = threads };
 const int KernelRuns = 5;
 const int PeerRuns = 3;
 const long PeerScoreLimitBytes = 2_500_000_000;
-if (StandaloneSections.TryRun(args, threads))
+if (StandaloneSections.TryRun(args, quick, threads))
 {
     return 0;
 }
@@ -59,6 +59,7 @@ Console.WriteLine();
 Console.WriteLine($"Wrote {csvPath}");
 Console.WriteLine();
 Targets.Print(rows, peak, bandwidth);
+CachedDecodeBenchmark.Run(quick, threads);
 return 0;
 
 Row Measure(BenchSpec spec, AttentionShape shape, bool decode = false)

@@ -53,7 +53,7 @@ internal static class SlidingWindowCacheStudy
         var windowKeys = spec.WindowKeys;
         var total = steps.Sum();
         var random = new Random(total + windowKeys);
-        float[] Fill(int length) => Enumerable.Range(0, length).Select(_ => (float)(random.NextDouble() - 0.5)).ToArray();
+        float[] Fill(int length) => RandomInputs.Fill(random, length);
         var keys = new float[total * HeadDim];
         var values = new float[total * HeadDim];
         var options = new ReferenceAttention.Options(1 / Math.Sqrt(HeadDim));
