@@ -22,6 +22,10 @@ var cpu = new CpuAttentionOptions { MaxDegreeOfParallelism = threads };
 const int KernelRuns = 5;
 const int PeerRuns = 3;
 const long PeerScoreLimitBytes = 2_500_000_000;
+if (StandaloneSections.TryRun(args, quick, threads))
+{
+    return 0;
+}
 
 Console.WriteLine($"Machine: {threads} cores, {MachinePeaks.Simd}");
 var (peak, peakOneThread, bandwidth) = ConsoleReport.WithProgress("this machine's peaks", 3, progress =>
@@ -65,18 +69,7 @@ var rows = ConsoleReport.WithProgress("shapes", shapes.Count, progress => shapes
     return row;
 }).ToList());
 
-var table = new Table();
-foreach (var column in Row.Columns)
-{
-    table.AddColumn(new TableColumn(new Text(column)).RightAligned());
-}
-
-foreach (var row in rows)
-{
-    table.AddRow(row.Cells(peak, bandwidth).Select(cell => new Text(cell)));
-}
-
-ConsoleReport.Results.Write(table);
+ConsoleReport.Results.Write(ConsoleReport.Figures(Row.Columns, rows.Select(row => row.Cells(peak, bandwidth))));
 File.WriteAllLines(csvPath, new[] { Row.CsvHeader }.Concat(rows.Select(row => row.Csv(peak, bandwidth))));
 TimePerPairChart.Save(rows, chartPath);
 Console.WriteLine();
@@ -85,6 +78,7 @@ Console.WriteLine($"Wrote {chartPath}");
 Console.WriteLine();
 Console.WriteLine("Targets (this run):");
 ConsoleReport.Results.Write(Targets.Check(rows, peak, bandwidth));
+CachedDecodeBenchmark.Run(quick, threads);
 return 0;
 
 Row Measure(BenchSpec spec, AttentionShape shape, bool decode)

@@ -30,6 +30,23 @@ internal static class ConsoleReport
         return progress.Start(context => work(context.AddTask(Markup.Escape(description), maxValue: steps)));
     }
 
+    /// <summary>A table of right-aligned columns (figures line up on their last digit), one row per <paramref name="rows"/> entry.</summary>
+    public static Table Figures(string[] columns, System.Collections.Generic.IEnumerable<string[]> rows)
+    {
+        var table = new Table();
+        foreach (var column in columns)
+        {
+            table.AddColumn(new TableColumn(new Text(column)).RightAligned());
+        }
+
+        foreach (var row in rows)
+        {
+            table.AddRow(System.Linq.Enumerable.Select(row, cell => new Text(cell)));
+        }
+
+        return table;
+    }
+
     private static IAnsiConsole CreateResults()
     {
         var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Out) });
