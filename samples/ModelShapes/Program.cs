@@ -55,6 +55,15 @@ foreach (var check in checks)
 
 ConsoleReport.Results.Write(table);
 var failures = checks.Count(check => !check.Passed);
+
+// The specs derived from the published configs (ConfigSpecs.cs) must be the hand-written ones where both exist.
+failures += Same("Mistral 7B", (MistralConfigLayer.Window, MistralConfigLayer.HeadDim, MistralConfigLayer.SoftmaxScale), (MistralDecode.Window, MistralDecode.HeadDim, MistralDecode.SoftmaxScale));
+failures += Same("gpt-oss sliding", (GptOssConfigSlidingLayer.Window, GptOssConfigSlidingLayer.HeadDim, GptOssConfigSlidingLayer.SoftmaxScale), (GptOssSlidingLayer.Window, GptOssSlidingLayer.HeadDim, GptOssSlidingLayer.SoftmaxScale));
+failures += Same("gpt-oss full", (GptOssConfigFullLayer.Window, GptOssConfigFullLayer.HeadDim, GptOssConfigFullLayer.SoftmaxScale), (GptOssFullLayer.Window, GptOssFullLayer.HeadDim, GptOssFullLayer.SoftmaxScale));
+failures += Same("Gemma 2 local", (Gemma2ConfigSlidingLayer.Window, Gemma2ConfigSlidingLayer.HeadDim, Gemma2ConfigSlidingLayer.LogitSoftCap), (Gemma2LocalLayer.Window, Gemma2LocalLayer.HeadDim, Gemma2LocalLayer.LogitSoftCap));
+failures += Same("Gemma 2 global", (Gemma2ConfigFullLayer.Window, Gemma2ConfigFullLayer.HeadDim, Gemma2ConfigFullLayer.LogitSoftCap), (Gemma2GlobalLayer.Window, Gemma2GlobalLayer.HeadDim, Gemma2GlobalLayer.LogitSoftCap));
+Console.WriteLine($"From configs: Gemma 3 4B sliding {Gemma3ConfigSlidingLayer.Window}, full {Gemma3ConfigFullLayer.Window}, head {Gemma3ConfigFullLayer.HeadDim}; Llama 4 Scout full {Llama4ConfigFullLayer.Window}, head {Llama4ConfigFullLayer.HeadDim}");
+
 Console.WriteLine(failures == 0 ? "All model shapes match the reference." : $"{failures} model shape(s) do not match the reference.");
 return failures == 0 ? 0 : 1;
 
@@ -78,4 +87,11 @@ ModelCheck Check(ModelShape model)
         model.Name, model.Window.ToString(), $"{seen.Start}..{seen.End - 1} of {shape.SeqK}", $"{shape.Heads}/{shape.KvHeads} of {model.HeadDim}",
         error.ToString(), $"{elapsed.TotalSeconds:F1} s", passed ? "OK" : "MISMATCH",
     ]);
+}
+
+int Same<T>(string name, T fromConfig, T written)
+{
+    var same = Equals(fromConfig, written);
+    Console.WriteLine($"{name} from its config: {fromConfig} -> {(same ? "same as written" : $"MISMATCH with {written}")}");
+    return same ? 0 : 1;
 }

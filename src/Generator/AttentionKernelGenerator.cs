@@ -1,3 +1,4 @@
+using System;
 using System.Linq;
 using KernelGen.Generator.Emitting;
 using KernelGen.Generator.Model;
@@ -17,11 +18,23 @@ public sealed class AttentionKernelGenerator : IIncrementalGenerator
     /// <inheritdoc/>
     public void Initialize(IncrementalGeneratorInitializationContext context)
     {
+        // Model configs come in as AdditionalFiles, by value: editing one re-parses the specs, and nothing else does.
+        var modelConfigs = context.AdditionalTextsProvider
+            .Where(static file => file.Path.EndsWith(".json", StringComparison.OrdinalIgnoreCase))
+            .Select(static (file, cancellationToken) => new ModelConfigFile(file.Path, file.GetText(cancellationToken)?.ToString()))
+            .Collect()
+            .Select(static (files, _) => files.ToImmutableEquatableArray())
+            .WithTrackingName(TrackingNames.ModelConfigs);
+
+        // The attribute context lives only until it meets the configs: Parse needs both and returns values again. Roslyn
+        // re-runs this transform for every compilation anyway, so holding the context one step adds no parsing.
         var parsed = context.SyntaxProvider
             .ForAttributeWithMetadataName(
                 KernelSpecParser.AttentionKernelAttributeName,
                 static (node, _) => node is TypeDeclarationSyntax,
-                KernelSpecParser.Parse)
+                static (attributeContext, _) => attributeContext)
+            .Combine(modelConfigs)
+            .Select(static (pair, cancellationToken) => KernelSpecParser.Parse(pair.Left, pair.Right, cancellationToken))
             .WithTrackingName(TrackingNames.Parse);
 
         var specs = parsed

@@ -468,10 +468,131 @@ public sealed class DiagnosticTests
         Assert.Equal(generatedNames, reported);
     }
 
+    [Fact]
+    public void KG0015_ModelConfigLayerNotGiven() => ExpectWithConfigs("KG0015", ModelConfigTests.ShippedConfigs(), """
+        [AttentionKernel]
+        [FromModelConfig("configs/gpt-oss-20b.json")]
+        public static partial class Kernel;
+        """);
+
+    [Fact]
+    public void KG0050_ModelConfigNotInAdditionalFiles() => ExpectWithConfigs("KG0050", ModelConfigTests.ShippedConfigs(), """
+        [AttentionKernel]
+        [FromModelConfig("config.json", Layer = 0)]
+        public static partial class Kernel;
+        """);
+
+    [Fact]
+    public void KG0050_ModelConfigMatchesTwoFiles() => ExpectWithConfigs("KG0050", new[] { Config("/a/config.json", "{}"), Config("/b/config.json", "{}") }, """
+        [AttentionKernel]
+        [FromModelConfig("config.json", Layer = 0)]
+        public static partial class Kernel;
+        """);
+
+    [Fact]
+    public void KG0051_ModelConfigIsNotJson() => ExpectWithConfigs("KG0051", new[] { Config("/p/config.json", "{\"model_type\": \"mistral\",\n \"sliding_window\": 4096,\n}") }, """
+        [AttentionKernel]
+        [FromModelConfig("config.json", Layer = 0)]
+        public static partial class Kernel;
+        """);
+
+    [Fact]
+    public void KG0051_LayerBeyondTheModel() => ExpectWithConfigs("KG0051", ModelConfigTests.ShippedConfigs(), """
+        [AttentionKernel]
+        [FromModelConfig("configs/mistral-7b-v0.1.json", Layer = 32)]
+        public static partial class Kernel;
+        """);
+
+    /// <summary>The issue's off-by-one, next to the config: Left = 4096 inclusive shows 4097 keys where HF's sliding_window = 4096 shows 4096.</summary>
+    [Fact]
+    public void KG0052_WrongWindowNextToModelConfig() => ExpectWithConfigs("KG0052", ModelConfigTests.ShippedConfigs(), """
+        [AttentionKernel]
+        [FromModelConfig("configs/mistral-7b-v0.1.json", Layer = 0)]
+        [SlidingWindow(Left = 4096, Right = 0, Inclusive = true)]
+        public static partial class Kernel;
+        """);
+
+    [Fact]
+    public void KG0052_WindowOnAFullLayer() => ExpectWithConfigs("KG0052", ModelConfigTests.ShippedConfigs(), """
+        [AttentionKernel]
+        [FromModelConfig("configs/gemma-2-9b.json", Layer = 1)]
+        [SlidingWindow(Left = 4096, Convention = Backend.HuggingFace)]
+        public static partial class Kernel;
+        """);
+
+    [Fact]
+    public void KG0052_ChunkSizeDisagreesWithModelConfig() => ExpectWithConfigs("KG0052", ModelConfigTests.ShippedConfigs(), """
+        [AttentionKernel]
+        [FromModelConfig("configs/llama-4-scout-17b-16e.json", Layer = 0)]
+        [ChunkedAttention(Size = 4096)]
+        public static partial class Kernel;
+        """);
+
+    [Fact]
+    public void KG0053_WrittenArgumentsDisagreeWithModelConfig() => ExpectWithConfigs("KG0053", ModelConfigTests.ShippedConfigs(), """
+        [AttentionKernel(HeadDim = 128, Sinks = false, SoftmaxScale = 0.0625, LogitSoftCap = 30)]
+        [FromModelConfig("configs/gpt-oss-20b.json", Layer = 1)]
+        public static partial class Kernel;
+        """);
+
+    [Fact]
+    public void KG0054_ModelTypeKernelGenDoesNotKnow() => ExpectWithConfigs("KG0054", new[] { Config("/p/config.json", "{\"model_type\": \"cohere2\", \"sliding_window\": 4096}") }, """
+        [AttentionKernel]
+        [FromModelConfig("config.json", Layer = 0)]
+        public static partial class Kernel;
+        """);
+
+    [Fact]
+    public void KG0054_LayerTypeKernelGenDoesNotKnow() => ExpectWithConfigs("KG0054", new[] { Config("/p/config.json", """
+        {"model_type": "gpt_oss", "head_dim": 64, "num_attention_heads": 8, "num_hidden_layers": 2,
+         "layer_types": ["compressed_sparse_attention", "full_attention"], "sliding_window": 128}
+        """) }, """
+        [AttentionKernel]
+        [FromModelConfig("config.json", Layer = 0)]
+        public static partial class Kernel;
+        """);
+
+    /// <summary>Gemma 3's absent head_dim is 256 in HF, not hidden_size / num_attention_heads (320 here): never derived from them.</summary>
+    [Fact]
+    public void KG0055_GemmaThreeWithoutHeadDim() => ExpectWithConfigs("KG0055", new[] { Config("/p/config.json", """
+        {"model_type": "gemma3", "text_config": {"model_type": "gemma3_text", "hidden_size": 2560, "num_attention_heads": 8,
+         "num_hidden_layers": 34, "query_pre_attn_scalar": 256, "sliding_window": 1024}}
+        """) }, """
+        [AttentionKernel]
+        [FromModelConfig("config.json", Layer = 0)]
+        public static partial class Kernel;
+        """);
+
+    [Fact]
+    public void KG0056_BidirectionalGemmaThree() => ExpectWithConfigs("KG0056", new[] { Config("/p/config.json", """
+        {"model_type": "gemma3_text", "head_dim": 256, "num_attention_heads": 3, "num_hidden_layers": 24,
+         "query_pre_attn_scalar": 256, "sliding_window": 257, "use_bidirectional_attention": true}
+        """) }, """
+        [AttentionKernel]
+        [FromModelConfig("config.json", Layer = 0)]
+        public static partial class Kernel;
+        """);
+
+    [Fact]
+    public void KG0057_LlamaFourChunkedLayer() => ExpectWithConfigs("KG0057", ModelConfigTests.ShippedConfigs(), """
+        [AttentionKernel]
+        [FromModelConfig("configs/llama-4-scout-17b-16e.json", Layer = 0)]
+        public static partial class Kernel;
+        """);
+
+    private static AdditionalText Config(string path, string text) => new InMemoryAdditionalText(path, text);
+
     private static IReadOnlyList<Diagnostic> Expect(
-        string id, string body, LanguageVersion version = LanguageVersion.Latest, [CallerMemberName] string method = "")
+        string id, string body, LanguageVersion version = LanguageVersion.Latest, [CallerMemberName] string method = "") =>
+        Check(id, GeneratorRunner.AllDiagnostics(version, "using KernelGen;\n" + body), method);
+
+    /// <summary>Expects <paramref name="id"/> with <paramref name="configs"/> as the project's AdditionalFiles.</summary>
+    private static IReadOnlyList<Diagnostic> ExpectWithConfigs(
+        string id, IEnumerable<AdditionalText> configs, string body, [CallerMemberName] string method = "") =>
+        Check(id, GeneratorRunner.AllDiagnostics(configs, "using KernelGen;\n" + body), method);
+
+    private static IReadOnlyList<Diagnostic> Check(string id, IReadOnlyList<Diagnostic> diagnostics, string method)
     {
-        var diagnostics = GeneratorRunner.AllDiagnostics(version, "using KernelGen;\n" + body);
         Assert.Contains(diagnostics, d => d.Id == id);
         Assert.DoesNotContain(diagnostics, d => d.Id == "CS8785");
         Assert.DoesNotContain(diagnostics, d => d.Location.SourceTree?.FilePath.EndsWith(".g.cs", System.StringComparison.Ordinal) == true);

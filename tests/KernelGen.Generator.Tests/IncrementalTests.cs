@@ -53,6 +53,24 @@ public sealed class IncrementalTests
         Assert.Contains(IncrementalStepRunReason.Modified, reasons);
     }
 
+    /// <summary>config.json is an input: editing it re-parses and changes the spec derived from it.</summary>
+    [Fact]
+    public void ConfigEditModifiesTheSpec()
+    {
+        static AdditionalText Config(int window) => new InMemoryAdditionalText("/p/config.json", $$"""
+            {"model_type": "mistral", "hidden_size": 4096, "num_attention_heads": 32, "num_hidden_layers": 2, "sliding_window": {{window}}}
+            """);
+        var original = Config(4096);
+        var compilation = GeneratorRunner.Compile(ModelConfigTests.Spec("config.json", 0));
+        var driver = GeneratorRunner.CreateDriver(additionalTexts: new[] { original }).RunGenerators(compilation);
+        Assert.Empty(driver.GetRunResult().Diagnostics);
+
+        var second = driver.ReplaceAdditionalText(original, Config(1024)).RunGenerators(compilation).GetRunResult().Results.Single();
+        var reasons = second.TrackedSteps["Spec"].SelectMany(run => run.Outputs).Select(output => output.Reason);
+        Assert.Contains(IncrementalStepRunReason.Modified, reasons);
+        Assert.Contains("WindowLeft = 1023", second.GeneratedSources.Single(source => source.HintName == "Layer.Window.g.cs").SourceText.ToString(), System.StringComparison.Ordinal);
+    }
+
     private static (GeneratorRunResult First, GeneratorRunResult Second) RunTwice(System.Func<SyntaxTree, SyntaxTree> edit, bool editOtherFile)
     {
         var compilation = GeneratorRunner.Compile(Kernel, "namespace Other; public static class Unrelated { public const int Value = 1; }");

@@ -12,6 +12,7 @@ internal static class DiagnosticDescriptors
     private const string UsageCategory = "KernelGen.Usage";
     private const string KernelCategory = "KernelGen.Kernel";
     private const string CacheCategory = "KernelGen.Cache";
+    private const string ConfigCategory = "KernelGen.ModelConfig";
 
     public static readonly DiagnosticDescriptor AmbiguousBounds = Create(
         "KG0001",
@@ -187,6 +188,62 @@ internal static class DiagnosticDescriptors
         "[{0}] on '{1}' describes no sliding window: {2}. Pin [{3}] for its window {4} instead.",
         WindowCategory, DiagnosticSeverity.Error,
         "Some backend parameters select keys that no band [i - L, i + R] describes, such as llama.cpp's chunked swa_type (Llama 4's local layers). KernelGen cannot compare them with the spec's window, so it refuses them with the reason rather than check a guess.");
+
+    public static readonly DiagnosticDescriptor ModelConfigNotFound = Create(
+        "KG0050",
+        "Model config file not found",
+        "[FromModelConfig(\"{1}\")] on '{0}' names no single config: {2}",
+        ConfigCategory, DiagnosticSeverity.Error,
+        "The generator reads a model config only from the compilation's AdditionalFiles (<AdditionalFiles Include=\"config.json\" /> in the project), so that editing it regenerates the kernels. The path is matched against the end of each item's full path on whole path segments; exactly one item must match.");
+
+    public static readonly DiagnosticDescriptor ModelConfigUnreadable = Create(
+        "KG0051",
+        "Model config cannot be read",
+        "The model config '{1}' for '{0}' cannot be read: {2}",
+        ConfigCategory, DiagnosticSeverity.Error,
+        "The file must be a JSON object in the shape HF transformers writes config.json: fields of the types HF expects, a layer index within num_hidden_layers, layer_types with one entry per layer. KernelGen reports where the file stops making sense instead of deriving a kernel from part of it.");
+
+    public static readonly DiagnosticDescriptor WindowDisagreesWithModelConfig = Create(
+        "KG0052",
+        "Written window disagrees with the model config",
+        "{2} on '{0}' disagrees with {1}: {3}. Remove it to take the config's, or correct it.",
+        ConfigCategory, DiagnosticSeverity.Error,
+        "With [FromModelConfig] the config decides the window, in HF's convention (sliding_window = W shows keys (i - W, i], so Left = W - 1, Right = 0). A written [SlidingWindow] or [ChunkedAttention] is a check: one that selects other keys is the off-by-one this library exists to catch, and the message shows both windows for one query.");
+
+    public static readonly DiagnosticDescriptor ArgumentDisagreesWithModelConfig = Create(
+        "KG0053",
+        "Written kernel argument disagrees with the model config",
+        "'{0}' gives {1} = {2}, but {3} gives {4}. Remove {1} to take the config's, or correct it.",
+        ConfigCategory, DiagnosticSeverity.Error,
+        "With [FromModelConfig] the config decides HeadDim, Causal, SoftmaxScale, LogitSoftCap and Sinks. Each one written must equal the derived value (the scale compared as the float the kernel uses).");
+
+    public static readonly DiagnosticDescriptor ModelConfigUnknownMeaning = Create(
+        "KG0054",
+        "Model config of a family or layer type KernelGen does not know",
+        "The model config '{1}' for '{0}' has {2}: {3}",
+        ConfigCategory, DiagnosticSeverity.Error,
+        "The same field means different things in different model families (Gemma's absent head_dim is 256, Mistral's is hidden_size / num_attention_heads; Qwen2's sliding_window applies only with use_sliding_window). KernelGen derives a layer only by the rules of a family it has read in HF's source, and refuses the others rather than guess.");
+
+    public static readonly DiagnosticDescriptor ModelConfigFieldMissing = Create(
+        "KG0055",
+        "Model config lacks a field the layer needs",
+        "The model config '{1}' for '{0}' has no {2}, which {3}. Write the field in the file: KernelGen does not assume a class default.",
+        ConfigCategory, DiagnosticSeverity.Error,
+        "HF fills absent fields from its config class's defaults, which differ between families and versions. KernelGen takes only HF's rules that derive one field from others present (the layer pattern, head_dim from hidden_size), and asks for the rest to be written.");
+
+    public static readonly DiagnosticDescriptor ModelConfigNotGenerated = Create(
+        "KG0056",
+        "Model config describes attention KernelGen does not generate",
+        "The model config '{1}' for '{0}' describes attention KernelGen does not generate: {2}",
+        ConfigCategory, DiagnosticSeverity.Error,
+        "KernelGen derives causal decoder layers. A config that makes them bidirectional (is_causal = false, Gemma 3's use_bidirectional_attention) describes other masks.");
+
+    public static readonly DiagnosticDescriptor ChunkedLayerNotGenerated = Create(
+        "KG0057",
+        "Chunked layers are read but not yet generated",
+        "Layer {2} of '{1}' for '{0}' is chunked attention (attention_chunk_size = {3}): KernelGen reads it, but its kernels do not run chunks yet, so nothing is generated for '{0}'",
+        ConfigCategory, DiagnosticSeverity.Error,
+        "Llama 4's RoPE layers are chunked: a query sees the causal keys of its own chunk of attention_chunk_size positions (masking_utils.py: chunked_overlay). The chunk size is read and checked against a written [ChunkedAttention]; the kernels that run it come with [ChunkedAttention] support.");
 
     /// <summary>Every descriptor links to its own section of docs/diagnostics.md, so an IDE's help link lands on the fix.</summary>
     private static DiagnosticDescriptor Create(

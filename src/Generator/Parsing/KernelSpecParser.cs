@@ -6,6 +6,7 @@ using System.Threading;
 using KernelGen.Generator.Diagnostics;
 using KernelGen.Generator.Emitting;
 using KernelGen.Generator.Model;
+using KernelGen.Generator.Parsing.ModelConfigs;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
@@ -17,12 +18,15 @@ internal static class KernelSpecParser
 {
     public const string AttentionKernelAttributeName = "KernelGen.AttentionKernelAttribute";
     public const string SlidingWindowAttributeName = "KernelGen.SlidingWindowAttribute";
+    public const string FromModelConfigAttributeName = "KernelGen.FromModelConfigAttribute";
+    public const string ChunkedAttentionAttributeName = "KernelGen.ChunkedAttentionAttribute";
 
-    public static ParseResult Parse(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken)
+    /// <summary>Parses one kernel class; <paramref name="configs"/> are the JSON AdditionalFiles a <c>[FromModelConfig]</c> may name.</summary>
+    public static ParseResult Parse(GeneratorAttributeSyntaxContext context, ImmutableEquatableArray<ModelConfigFile> configs, CancellationToken cancellationToken)
     {
         var diagnostics = new List<Diagnostic>();
         var spec = context.TargetSymbol is INamedTypeSymbol type && context.TargetNode is TypeDeclarationSyntax declaration
-            ? ParseKernel(type, declaration, new AttributeArguments(context.Attributes[0]), context.SemanticModel.Compilation, diagnostics, cancellationToken)
+            ? ParseKernel(type, declaration, new AttributeArguments(context.Attributes[0]), context.SemanticModel.Compilation, configs, diagnostics, cancellationToken)
             : null;
         return new ParseResult(spec, diagnostics.ToImmutableEquatableArray());
     }
@@ -42,24 +46,53 @@ internal static class KernelSpecParser
 
     private static KernelSpec? ParseKernel(
         INamedTypeSymbol type, TypeDeclarationSyntax declaration, AttributeArguments kernel, Compilation compilation,
-        List<Diagnostic> diagnostics, CancellationToken cancellationToken)
+        ImmutableEquatableArray<ModelConfigFile> configs, List<Diagnostic> diagnostics, CancellationToken cancellationToken)
     {
         var name = type.Name;
         var targetOk = CheckTarget(type, declaration, diagnostics);
         var languageOk = CheckLanguageVersion(name, declaration, kernel, diagnostics);
         var containers = ReadContainingTypes(name, declaration, diagnostics);
 
-        var headDim = ReadHeadDim(name, kernel, diagnostics);
+        var attributes = type.GetAttributes();
+        var configAttribute = attributes.FirstOrDefault(a => a.AttributeClass?.ToDisplayString() == FromModelConfigAttributeName);
+        var layer = configAttribute is null ? null : ReadModelLayer(name, configAttribute, configs, diagnostics);
+        if (configAttribute is not null && layer is null)
+        {
+            return null;
+        }
+
+        var headDim = layer is null ? ReadHeadDim(name, kernel, diagnostics) : ModelConfigChecks.HeadDim(name, kernel, layer, new AttributeArguments(configAttribute!).Location, diagnostics);
         var tiles = headDim is int dim ? ReadTiles(name, dim, kernel, diagnostics) : null;
         var causal = kernel.Get<bool>("Causal");
         var numbersOk = TryReadPositive(name, kernel, "SoftmaxScale", diagnostics, out var scale)
             & TryReadPositive(name, kernel, "LogitSoftCap", diagnostics, out var softCap);
         var sinks = kernel.Get<bool>("Sinks");
+        if (layer is not null)
+        {
+            // The config decides; what is written must agree (reported otherwise) and is then replaced by the config's.
+            numbersOk &= ModelConfigChecks.Arguments(name, kernel, layer, causal, scale, softCap, sinks, diagnostics);
+            (causal, scale, softCap, sinks) = (new(true, true), layer.SoftmaxScale, layer.LogitSoftCap, new(true, layer.Sinks));
+        }
 
         cancellationToken.ThrowIfCancellationRequested();
-        var attributes = type.GetAttributes();
         var windowAttribute = attributes.FirstOrDefault(a => a.AttributeClass?.ToDisplayString() == SlidingWindowAttributeName);
         var window = ReadWindow(name, windowAttribute, causal.Value, diagnostics, out var writtenAs);
+        if (layer is not null)
+        {
+            var chunkAttribute = attributes.FirstOrDefault(a => a.AttributeClass?.ToDisplayString() == ChunkedAttentionAttributeName);
+            var masksAgree = ModelConfigChecks.Window(name, windowAttribute, window, writtenAs, layer, diagnostics)
+                & ModelConfigChecks.Chunk(name, chunkAttribute, layer, diagnostics);
+            (window, writtenAs) = masksAgree && (windowAttribute is null || window is not null) ? (layer.Window, layer.Description) : ((AttentionWindow?)null, (string?)null);
+
+            // The one place chunked layers stop until the kernels run chunks: the layer's ChunkSize is what the spec
+            // will carry then (with a written [ChunkedAttention], already checked against it above).
+            if (layer.ChunkSize is int chunkSize)
+            {
+                diagnostics.Add(Diagnostic.Create(DiagnosticDescriptors.ChunkedLayerNotGenerated, new AttributeArguments(configAttribute!).Location, name, layer.ConfigPath, layer.Layer, chunkSize));
+                return null;
+            }
+        }
+
         var targets = kernel.GetEnumArray<Backend>("Targets");
         var targetsOk = targets is not null && targets.All(target => CheckEnum(name, kernel, "Targets", new ArgumentValue<Backend>(true, target), WindowConventions.IsDefined(target), diagnostics));
         if (window is AttentionWindow checkedWindow && targetsOk)
@@ -159,6 +192,34 @@ internal static class KernelSpecParser
         }
 
         return ok ? containers.ToImmutableEquatableArray() : null;
+    }
+
+    /// <summary>The layer <c>[FromModelConfig]</c> names, derived from its config; <see langword="null"/> (reported) when it cannot be.</summary>
+    private static ModelLayer? ReadModelLayer(string name, AttributeData attribute, ImmutableEquatableArray<ModelConfigFile> configs, List<Diagnostic> diagnostics)
+    {
+        var arguments = new AttributeArguments(attribute);
+        if (attribute.ConstructorArguments.Length != 1 || arguments.IsGiven("Layer") && !arguments.Get<int>("Layer").IsValid)
+        {
+            return null; // The compiler reports arguments it could not bind.
+        }
+
+        if (attribute.ConstructorArguments[0].Value is not string path || path.Length == 0)
+        {
+            diagnostics.Add(Diagnostic.Create(DiagnosticDescriptors.InvalidArgument, arguments.Location, name, "path", "(empty)", "give the config's path, as an AdditionalFiles item ends"));
+            return null;
+        }
+
+        // Layers of one model differ (gpt-oss alternates sliding and full), so the index is never assumed.
+        if (!arguments.IsGiven("Layer"))
+        {
+            diagnostics.Add(Diagnostic.Create(DiagnosticDescriptors.InvalidArgument, arguments.Location, name, "Layer", "(not given)", "give the layer index, from 0"));
+            return null;
+        }
+
+        var problems = new List<ConfigProblem>();
+        var layer = ModelConfigReader.Read(name, path, arguments.Get<int>("Layer").Value, configs, problems);
+        diagnostics.AddRange(problems.Select(problem => Diagnostic.Create(problem.Descriptor, arguments.Location, problem.MessageArguments)));
+        return layer;
     }
 
     private static int? ReadHeadDim(string name, AttributeArguments kernel, List<Diagnostic> diagnostics)

@@ -64,7 +64,7 @@ internal static class PinReader
                 diagnostics.Add(Diagnostic.Create(
                     DiagnosticDescriptors.PinnedWindowMismatch, arguments.Location,
                     pin.PinText(parameters), className, window, pin.DisplayName,
-                    Difference(window, pinnedWindow), pin.PinText(expected!)));
+                    WindowDifference.Describe(window, pinnedWindow), pin.PinText(expected!)));
             }
         }
 
@@ -76,29 +76,5 @@ internal static class PinReader
                 diagnostics.Add(Diagnostic.Create(DiagnosticDescriptors.TargetCannotExpressWindow, targetsLocation, className, descriptor.DisplayName, window, reason));
             }
         }
-    }
-
-    /// <summary>The first query, for a square and a decoding shape, whose keys differ, in words.</summary>
-    private static string Difference(AttentionWindow expected, AttentionWindow actual)
-    {
-        long widest = new long?[] { expected.Left, expected.Right, actual.Left, actual.Right }.Max(b => b is long value ? Math.Abs(value) : 0);
-        var length = (int)Math.Min(Math.Max(widest + 2, 8), int.MaxValue / 2);
-        foreach (var (seqQ, seqK) in new[] { (length, length), (1, length) })
-        {
-            var candidates = Enumerable.Range(0, Math.Min(seqQ, 64)).Concat(new[] { seqQ - 1, seqQ / 2 }).Distinct();
-            foreach (var query in candidates)
-            {
-                var want = expected.VisibleKeys(query, seqQ, seqK);
-                var got = actual.VisibleKeys(query, seqQ, seqK);
-                if (want != got)
-                {
-                    return $"{Describe(got)} instead of {Describe(want)} to query {query} (SeqQ = {seqQ}, SeqK = {seqK})";
-                }
-            }
-        }
-
-        return $"{actual}";
-
-        static string Describe(KeyRange keys) => keys.IsEmpty ? "no key" : keys.Count == 1 ? $"key {keys.Start} only" : $"keys {keys.Start}..{keys.End - 1} ({keys.Count} keys)";
     }
 }

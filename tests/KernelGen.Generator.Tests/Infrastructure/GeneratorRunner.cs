@@ -35,11 +35,19 @@ internal static class GeneratorRunner
     /// A driver that parses the generated files at <paramref name="version"/>, as the compiler does for a project's own;
     /// it runs <paramref name="generator"/> (a packed copy, say) or the project's own generator.
     /// </summary>
-    public static GeneratorDriver CreateDriver(LanguageVersion version = LanguageVersion.Latest, IIncrementalGenerator? generator = null) =>
+    public static GeneratorDriver CreateDriver(LanguageVersion version = LanguageVersion.Latest, IIncrementalGenerator? generator = null, IEnumerable<AdditionalText>? additionalTexts = null) =>
         CSharpGeneratorDriver.Create(
             new[] { (generator ?? new AttentionKernelGenerator()).AsSourceGenerator() },
+            additionalTexts: additionalTexts,
             parseOptions: new CSharpParseOptions(version),
             driverOptions: new GeneratorDriverOptions(IncrementalGeneratorOutputKind.None, trackIncrementalGeneratorSteps: true));
+
+    /// <summary>Runs the generator with <paramref name="additionalTexts"/> as the project's <c>AdditionalFiles</c>.</summary>
+    public static (GeneratorDriverRunResult Result, Compilation Output) Run(IEnumerable<AdditionalText> additionalTexts, params string[] sources)
+    {
+        var driver = CreateDriver(additionalTexts: additionalTexts).RunGeneratorsAndUpdateCompilation(Compile(sources), out var output, out _);
+        return (driver.GetRunResult(), output);
+    }
 
     /// <summary>Runs the generator; returns its result and the compilation that includes the generated files.</summary>
     public static (GeneratorDriverRunResult Result, Compilation Output) Run(params string[] sources) => Run(LanguageVersion.Latest, sources);
@@ -60,9 +68,16 @@ internal static class GeneratorRunner
     public static IReadOnlyList<Diagnostic> AllDiagnostics(params string[] sources) => AllDiagnostics(LanguageVersion.Latest, sources);
 
     /// <summary>The same, for a project compiled at <paramref name="version"/>.</summary>
-    public static IReadOnlyList<Diagnostic> AllDiagnostics(LanguageVersion version, params string[] sources)
+    public static IReadOnlyList<Diagnostic> AllDiagnostics(LanguageVersion version, params string[] sources) =>
+        Collect(Run(version, sources));
+
+    /// <summary>The same, with <paramref name="additionalTexts"/> as the project's <c>AdditionalFiles</c>.</summary>
+    public static IReadOnlyList<Diagnostic> AllDiagnostics(IEnumerable<AdditionalText> additionalTexts, params string[] sources) =>
+        Collect(Run(additionalTexts, sources));
+
+    private static IReadOnlyList<Diagnostic> Collect((GeneratorDriverRunResult Result, Compilation Output) run)
     {
-        var (result, output) = Run(version, sources);
+        var (result, output) = run;
         return result.Diagnostics
             .Concat(output.GetDiagnostics().Where(d => d.Severity >= DiagnosticSeverity.Warning))
             .Distinct()
