@@ -81,7 +81,8 @@ internal static class PinReader
     /// <summary>The first query, for a square and a decoding shape, whose keys differ, in words.</summary>
     private static string Difference(AttentionWindow expected, AttentionWindow actual)
     {
-        long widest = new long?[] { expected.Left, expected.Right, actual.Left, actual.Right }.Max(b => b is long value ? Math.Abs(value) : 0);
+        long widest = new long?[] { expected.Left, expected.Right, actual.Left, actual.Right, expected.ChunkSize, actual.ChunkSize, expected.SinkTokens, actual.SinkTokens }
+            .Max(b => b is long value ? Math.Abs(value) : 0);
         var length = (int)Math.Min(Math.Max(widest + 2, 8), int.MaxValue / 2);
         foreach (var (seqQ, seqK) in new[] { (length, length), (1, length) })
         {
@@ -90,7 +91,7 @@ internal static class PinReader
             {
                 var want = expected.VisibleKeys(query, seqQ, seqK);
                 var got = actual.VisibleKeys(query, seqQ, seqK);
-                if (want != got)
+                if (want != got || expected.SinkKeys(query, seqQ, seqK) != actual.SinkKeys(query, seqQ, seqK))
                 {
                     return $"{Describe(got)} instead of {Describe(want)} to query {query} (SeqQ = {seqQ}, SeqK = {seqK})";
                 }
