@@ -46,3 +46,8 @@ public static partial class GptOssConfigFullLayer;
 [AttentionKernel(QueryTileSize = 1, KeyTileSize = 32)]
 [FromModelConfig("configs/llama-4-scout-17b-16e.json", Layer = 3)]
 public static partial class Llama4ConfigFullLayer;
+
+/// <summary>Llama 4 Scout, layer 0: a RoPE layer, causal attention within chunks of 8192 positions.</summary>
+[AttentionKernel(QueryTileSize = 1, KeyTileSize = 32)]
+[FromModelConfig("configs/llama-4-scout-17b-16e.json", Layer = 0)]
+public static partial class Llama4ConfigChunkedLayer;

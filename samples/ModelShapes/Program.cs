@@ -62,7 +62,7 @@ failures += Same("gpt-oss sliding", (GptOssConfigSlidingLayer.Window, GptOssConf
 failures += Same("gpt-oss full", (GptOssConfigFullLayer.Window, GptOssConfigFullLayer.HeadDim, GptOssConfigFullLayer.SoftmaxScale), (GptOssFullLayer.Window, GptOssFullLayer.HeadDim, GptOssFullLayer.SoftmaxScale));
 failures += Same("Gemma 2 local", (Gemma2ConfigSlidingLayer.Window, Gemma2ConfigSlidingLayer.HeadDim, Gemma2ConfigSlidingLayer.LogitSoftCap), (Gemma2LocalLayer.Window, Gemma2LocalLayer.HeadDim, Gemma2LocalLayer.LogitSoftCap));
 failures += Same("Gemma 2 global", (Gemma2ConfigFullLayer.Window, Gemma2ConfigFullLayer.HeadDim, Gemma2ConfigFullLayer.LogitSoftCap), (Gemma2GlobalLayer.Window, Gemma2GlobalLayer.HeadDim, Gemma2GlobalLayer.LogitSoftCap));
-Console.WriteLine($"From configs: Gemma 3 4B sliding {Gemma3ConfigSlidingLayer.Window}, full {Gemma3ConfigFullLayer.Window}, head {Gemma3ConfigFullLayer.HeadDim}; Llama 4 Scout full {Llama4ConfigFullLayer.Window}, head {Llama4ConfigFullLayer.HeadDim}");
+Console.WriteLine($"From configs: Gemma 3 4B sliding {Gemma3ConfigSlidingLayer.Window}, full {Gemma3ConfigFullLayer.Window}, head {Gemma3ConfigFullLayer.HeadDim}; Llama 4 Scout full {Llama4ConfigFullLayer.Window}, chunked {Llama4ConfigChunkedLayer.Window}, head {Llama4ConfigFullLayer.HeadDim}");
 
 Console.WriteLine(failures == 0 ? "All model shapes match the reference." : $"{failures} model shape(s) do not match the reference.");
 return failures == 0 ? 0 : 1;

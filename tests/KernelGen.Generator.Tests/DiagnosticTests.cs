@@ -305,12 +305,34 @@ public sealed class DiagnosticTests
         """);
 
     [Fact]
-    public void KG0040_LlamaCppChunkedPin() => Expect("KG0040", """
+    public void KG0040_LlamaCppNonCausalChunkedPin() => Expect("KG0040", """
+        [AttentionKernel(HeadDim = 64)]
+        [SlidingWindow(Left = 8191, Right = 0, Inclusive = true)]
+        [LlamaCppWindow(NSwa = 8192, SwaType = LlamaSwaType.Chunked, CausalAttn = false)]
+        public static partial class Kernel;
+        """);
+
+    /// <summary>llama.cpp's causal chunked swa_type is chunked attention now: pinned next to a plain window it is another window.</summary>
+    [Fact]
+    public void KG0016_LlamaCppChunkedPinOnAPlainWindow() => Expect("KG0016", """
         [AttentionKernel(HeadDim = 64)]
         [SlidingWindow(Left = 8191, Right = 0, Inclusive = true)]
         [LlamaCppWindow(NSwa = 8192, SwaType = LlamaSwaType.Chunked)]
         public static partial class Kernel;
         """);
+
+    [Fact]
+    public void LlamaCppChunkedPinOnAChunkedSpecIsQuiet()
+    {
+        var diagnostics = GeneratorRunner.AllDiagnostics("""
+            using KernelGen;
+            [AttentionKernel(HeadDim = 64, Causal = true)]
+            [ChunkedAttention(Size = 8192)]
+            [LlamaCppWindow(NSwa = 8192, SwaType = LlamaSwaType.Chunked)]
+            public static partial class Kernel;
+            """);
+        Assert.Empty(diagnostics);
+    }
 
     [Fact]
     public void MatchingPinsAndTargetsAreQuiet()
@@ -372,6 +394,50 @@ public sealed class DiagnosticTests
     }
 
     /// <summary>A misspelt convention is the compiler's error (CS0117); KernelGen reports nothing more about the window.</summary>
+    [Fact]
+    public void KG0041_ChunkSizeNotPositive() => Expect("KG0041", """
+        [AttentionKernel(HeadDim = 64, Causal = true)]
+        [ChunkedAttention(Size = 0)]
+        public static partial class Kernel;
+        """);
+
+    [Fact]
+    public void KG0042_ChunksHideEveryKey() => Expect("KG0042", """
+        [AttentionKernel(HeadDim = 64)]
+        [SlidingWindow(Left = 3, Right = 0, Inclusive = false)]
+        [ChunkedAttention(Size = 1)]
+        public static partial class Kernel;
+        """);
+
+    [Fact]
+    public void KG0043_SinkTokensNegative() => Expect("KG0043", """
+        [AttentionKernel(HeadDim = 64)]
+        [SlidingWindow(Left = 1019, Right = 0, Inclusive = true, SinkTokens = -4)]
+        public static partial class Kernel;
+        """);
+
+    [Fact]
+    public void KG0044_SinkTokensWithoutLeftBound() => Expect("KG0044", """
+        [AttentionKernel(HeadDim = 64, Causal = true)]
+        [SlidingWindow(Right = 0, Inclusive = true, SinkTokens = 4)]
+        public static partial class Kernel;
+        """);
+
+    [Fact]
+    public void KG0045_SinkTokensWithChunks() => Expect("KG0045", """
+        [AttentionKernel(HeadDim = 64)]
+        [SlidingWindow(Left = 1019, Right = 0, Inclusive = true, SinkTokens = 4)]
+        [ChunkedAttention(Size = 8192)]
+        public static partial class Kernel;
+        """);
+
+    [Fact]
+    public void KG0017_SinkTokensForABackendWithout() => Expect("KG0017", """
+        [AttentionKernel(HeadDim = 64, Targets = new[] { Backend.FlashAttention2 })]
+        [SlidingWindow(Left = 1019, Right = 0, Inclusive = true, SinkTokens = 4)]
+        public static partial class Kernel;
+        """);
+
     [Fact]
     public void MistypedConventionAddsNoKernelGenDiagnostic()
     {
@@ -570,13 +636,6 @@ public sealed class DiagnosticTests
         """) }, """
         [AttentionKernel]
         [FromModelConfig("config.json", Layer = 0)]
-        public static partial class Kernel;
-        """);
-
-    [Fact]
-    public void KG0057_LlamaFourChunkedLayer() => ExpectWithConfigs("KG0057", ModelConfigTests.ShippedConfigs(), """
-        [AttentionKernel]
-        [FromModelConfig("configs/llama-4-scout-17b-16e.json", Layer = 0)]
         public static partial class Kernel;
         """);
 

@@ -22,27 +22,31 @@ public sealed class ModelConfigTests
     /// <summary>HF's <c>sliding_window_overlay(sliding_window)</c>: <c>kv_idx &gt; q_idx - sliding_window</c>.</summary>
     private static bool SlidingWindowOverlay(int slidingWindow, long q, long kv) => kv > q - slidingWindow;
 
-    public static TheoryData<string, int, string, int?, int, double, double, bool> Layers => new()
+    /// <summary>HF's <c>chunked_overlay(chunk_size, left_padding)</c> for a row without left padding: <c>kv_idx // chunk_size == q_idx // chunk_size</c>.</summary>
+    private static bool ChunkedOverlay(int chunkSize, long q, long kv) => kv / chunkSize == q / chunkSize;
+
+    public static TheoryData<string, int, string, int?, int?, int, double, double, bool> Layers => new()
     {
-        // config, layer, HF layer type, sliding_window, head_dim, scale, soft cap (0 = none), sinks
-        { "mistral-7b-v0.1.json", 0, "sliding_attention", 4096, 128, 1 / Math.Sqrt(128), 0, false },
-        { "mistral-7b-v0.1.json", 31, "sliding_attention", 4096, 128, 1 / Math.Sqrt(128), 0, false },
-        { "gemma-2-9b.json", 0, "sliding_attention", 4096, 256, 1 / Math.Sqrt(256), 50, false },
-        { "gemma-2-9b.json", 1, "full_attention", null, 256, 1 / Math.Sqrt(256), 50, false },
-        { "gemma-2-9b.json", 41, "full_attention", null, 256, 1 / Math.Sqrt(256), 50, false },
-        { "gemma-3-4b.json", 0, "sliding_attention", 1024, 256, 1 / Math.Sqrt(256), 0, false },
-        { "gemma-3-4b.json", 5, "full_attention", null, 256, 1 / Math.Sqrt(256), 0, false },
-        { "gemma-3-4b.json", 33, "sliding_attention", 1024, 256, 1 / Math.Sqrt(256), 0, false },
-        { "gpt-oss-20b.json", 0, "sliding_attention", 128, 64, 1 / Math.Sqrt(64), 0, true },
-        { "gpt-oss-20b.json", 1, "full_attention", null, 64, 1 / Math.Sqrt(64), 0, true },
-        { "gpt-oss-20b.json", 23, "full_attention", null, 64, 1 / Math.Sqrt(64), 0, true },
-        { "llama-4-scout-17b-16e.json", 3, "full_attention", null, 128, 1 / Math.Sqrt(128), 0, false },
-        { "llama-4-scout-17b-16e.json", 47, "full_attention", null, 128, 1 / Math.Sqrt(128), 0, false },
+        // config, layer, HF layer type, sliding_window, attention_chunk_size, head_dim, scale, soft cap (0 = none), sinks
+        { "mistral-7b-v0.1.json", 0, "sliding_attention", 4096, null, 128, 1 / Math.Sqrt(128), 0, false },
+        { "mistral-7b-v0.1.json", 31, "sliding_attention", 4096, null, 128, 1 / Math.Sqrt(128), 0, false },
+        { "gemma-2-9b.json", 0, "sliding_attention", 4096, null, 256, 1 / Math.Sqrt(256), 50, false },
+        { "gemma-2-9b.json", 1, "full_attention", null, null, 256, 1 / Math.Sqrt(256), 50, false },
+        { "gemma-2-9b.json", 41, "full_attention", null, null, 256, 1 / Math.Sqrt(256), 50, false },
+        { "gemma-3-4b.json", 0, "sliding_attention", 1024, null, 256, 1 / Math.Sqrt(256), 0, false },
+        { "gemma-3-4b.json", 5, "full_attention", null, null, 256, 1 / Math.Sqrt(256), 0, false },
+        { "gemma-3-4b.json", 33, "sliding_attention", 1024, null, 256, 1 / Math.Sqrt(256), 0, false },
+        { "gpt-oss-20b.json", 0, "sliding_attention", 128, null, 64, 1 / Math.Sqrt(64), 0, true },
+        { "gpt-oss-20b.json", 1, "full_attention", null, null, 64, 1 / Math.Sqrt(64), 0, true },
+        { "gpt-oss-20b.json", 23, "full_attention", null, null, 64, 1 / Math.Sqrt(64), 0, true },
+        { "llama-4-scout-17b-16e.json", 3, "full_attention", null, null, 128, 1 / Math.Sqrt(128), 0, false },
+        { "llama-4-scout-17b-16e.json", 47, "full_attention", null, null, 128, 1 / Math.Sqrt(128), 0, false },
+        { "llama-4-scout-17b-16e.json", 0, "chunked_attention", null, 8192, 128, 1 / Math.Sqrt(128), 0, false },
     };
 
     [Theory]
     [MemberData(nameof(Layers))]
-    public void EveryLayerTypeIsTheWindowHuggingFaceMasks(string config, int layer, string layerType, int? slidingWindow, int headDim, double scale, double softCap, bool sinks)
+    public void EveryLayerTypeIsTheWindowHuggingFaceMasks(string config, int layer, string layerType, int? slidingWindow, int? chunkSize, int headDim, double scale, double softCap, bool sinks)
     {
         var (result, output) = GeneratorRunner.Run(ShippedConfigs(), Spec(config, layer));
         Assert.Empty(result.Diagnostics);
@@ -56,11 +60,13 @@ public sealed class ModelConfigTests
         var window = new AttentionWindow(
             Constant<bool>(kernel, "HasLeftBound") ? Constant<int>(kernel, "WindowLeft") : null,
             Constant<bool>(kernel, "HasRightBound") ? Constant<int>(kernel, "WindowRight") : null,
-            Constant<WindowAlignment>(kernel, "Alignment"));
+            Constant<WindowAlignment>(kernel, "Alignment"),
+            kernel.GetMembers("ChunkSize").Length == 0 ? null : Constant<int>(kernel, "ChunkSize"));
+        Assert.Equal(chunkSize, window.ChunkSize);
 
         // Prefill (square) and decode-like shapes (fewer queries than keys), with queries on both sides of the window's
         // edge: HF's mask functions take absolute positions, q_idx + kv_offset, so bottom-right.
-        var width = slidingWindow ?? 4096;
+        var width = slidingWindow ?? (chunkSize is int chunk ? chunk + 5 : 4096);
         foreach (var (seqQ, seqK) in new[] { (width + 3, width + 3), (1, 2 * width + 5), (7, width + 9) })
         {
             foreach (var query in new[] { 0, 1, seqQ / 2, seqQ - 2, seqQ - 1 }.Where(q => q >= 0 && q < seqQ).Distinct())
@@ -68,7 +74,8 @@ public sealed class ModelConfigTests
                 long absolute = query + (seqK - seqQ);
                 for (var key = 0; key < seqK; key++)
                 {
-                    var huggingFace = CausalMaskFunction(absolute, key) && (slidingWindow is not int w || SlidingWindowOverlay(w, absolute, key));
+                    var huggingFace = CausalMaskFunction(absolute, key) && (slidingWindow is not int w || SlidingWindowOverlay(w, absolute, key))
+                        && (chunkSize is not int size || ChunkedOverlay(size, absolute, key));
                     Assert.True(huggingFace == window.IsVisible(query, key, seqQ, seqK), $"{config} layer {layer}: query {query}, key {key} (SeqQ = {seqQ}, SeqK = {seqK})");
                 }
             }
@@ -77,22 +84,20 @@ public sealed class ModelConfigTests
 
     /// <summary>
     /// Llama 4's RoPE layers are chunked (HF's <c>chunked_overlay</c>): read, with the chunk size from the config, and
-    /// refused until the kernels run chunks; a written [ChunkedAttention] of the same size agrees, another size does not.
+    /// generated as chunked specs; a written [ChunkedAttention] of the same size agrees, another size does not.
     /// </summary>
     [Theory]
     [InlineData(0)]
     [InlineData(1)]
     [InlineData(2)]
     [InlineData(46)]
-    public void LlamaFourRopeLayersAreChunkedAndNotYetGenerated(int layer)
+    public void LlamaFourRopeLayersAreChunked(int layer)
     {
-        var agreeing = GeneratorRunner.AllDiagnostics(ShippedConfigs(), Spec("llama-4-scout-17b-16e.json", layer, "[ChunkedAttention(Size = 8192)]"));
-        var diagnostic = Assert.Single(agreeing);
-        Assert.Equal("KG0057", diagnostic.Id);
-        Assert.Contains("attention_chunk_size = 8192", diagnostic.GetMessage(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal);
+        Assert.Empty(GeneratorRunner.AllDiagnostics(ShippedConfigs(), Spec("llama-4-scout-17b-16e.json", layer, string.Empty)));
+        Assert.Empty(GeneratorRunner.AllDiagnostics(ShippedConfigs(), Spec("llama-4-scout-17b-16e.json", layer, "[ChunkedAttention(Size = 8192)]")));
 
         var disagreeing = GeneratorRunner.AllDiagnostics(ShippedConfigs(), Spec("llama-4-scout-17b-16e.json", layer, "[ChunkedAttention(Size = 4096)]"));
-        Assert.Equal(new[] { "KG0052", "KG0057" }, disagreeing.Select(d => d.Id).OrderBy(id => id));
+        Assert.Equal("KG0052", Assert.Single(disagreeing).Id);
     }
 
     [Fact]

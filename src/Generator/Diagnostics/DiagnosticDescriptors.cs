@@ -189,6 +189,41 @@ internal static class DiagnosticDescriptors
         WindowCategory, DiagnosticSeverity.Error,
         "Some backend parameters select keys that no band [i - L, i + R] describes, such as llama.cpp's chunked swa_type (Llama 4's local layers). KernelGen cannot compare them with the spec's window, so it refuses them with the reason rather than check a guess.");
 
+    public static readonly DiagnosticDescriptor ChunkSizeNotPositive = Create(
+        "KG0041",
+        "Chunk size is not positive",
+        "[ChunkedAttention] on '{0}' has Size = {1}: a chunk holds at least one key position. Give the chunk size in key positions (Llama 4's attention_chunk_size = 8192 is Size = 8192).",
+        WindowCategory, DiagnosticSeverity.Error,
+        "Chunked attention cuts the keys into chunks of Size positions counted from key 0 and shows each query only its own chunk; a chunk of zero or fewer positions holds no key.");
+
+    public static readonly DiagnosticDescriptor ChunkHidesEveryKey = Create(
+        "KG0042",
+        "The chunks hide every key of the window",
+        "[ChunkedAttention(Size = {1})] on '{0}' shows no key to any query: its window {2} lies at least {3} key(s) from each query's own key, outside the query's chunk of {1}. Make Size larger than {3}, or bring the window to the diagonal.",
+        WindowCategory, DiagnosticSeverity.Error,
+        "A query sees the keys that are both in its window and in its own chunk. A window that starts Size or more keys away from the diagonal never meets the chunk, so every output row would be zero.");
+
+    public static readonly DiagnosticDescriptor SinkTokensNegative = Create(
+        "KG0043",
+        "Sink token count is negative",
+        "[SlidingWindow] on '{0}' has SinkTokens = {1}: give how many of the first keys stay visible, 0 or more. StreamingLLM keeps 4.",
+        WindowCategory, DiagnosticSeverity.Error,
+        "SinkTokens counts the first keys that stay visible besides the window.");
+
+    public static readonly DiagnosticDescriptor SinkTokensWithoutLeftBound = Create(
+        "KG0044",
+        "Sink tokens without a left bound change nothing",
+        "[SlidingWindow(SinkTokens = {1})] on '{0}' has no left bound: every key before each query is visible already, so the sink tokens would change nothing. Give Left, or remove SinkTokens.",
+        WindowCategory, DiagnosticSeverity.Error,
+        "Sink tokens relax only the window's left bound; a window without one has nothing to relax. KernelGen refuses the spec rather than keep an argument that does nothing.");
+
+    public static readonly DiagnosticDescriptor SinkTokensWithChunks = Create(
+        "KG0045",
+        "Sink tokens and chunked attention do not combine",
+        "[SlidingWindow(SinkTokens = {1})] and [ChunkedAttention(Size = {2})] on '{0}' do not combine: the visible keys are the intersection, and the sink keys lie in chunk 0, which no query of a later chunk sees. Remove one of them.",
+        WindowCategory, DiagnosticSeverity.Error,
+        "Chunked attention intersects the window with the query's chunk, so sink keys would be visible only inside chunk 0, where the window already reaches them.");
+
     public static readonly DiagnosticDescriptor ModelConfigNotFound = Create(
         "KG0050",
         "Model config file not found",
@@ -237,13 +272,6 @@ internal static class DiagnosticDescriptors
         "The model config '{1}' for '{0}' describes attention KernelGen does not generate: {2}",
         ConfigCategory, DiagnosticSeverity.Error,
         "KernelGen derives causal decoder layers. A config that makes them bidirectional (is_causal = false, Gemma 3's use_bidirectional_attention) describes other masks.");
-
-    public static readonly DiagnosticDescriptor ChunkedLayerNotGenerated = Create(
-        "KG0057",
-        "Chunked layers are read but not yet generated",
-        "Layer {2} of '{1}' for '{0}' is chunked attention (attention_chunk_size = {3}): KernelGen reads it, but its kernels do not run chunks yet, so nothing is generated for '{0}'",
-        ConfigCategory, DiagnosticSeverity.Error,
-        "Llama 4's RoPE layers are chunked: a query sees the causal keys of its own chunk of attention_chunk_size positions (masking_utils.py: chunked_overlay). The chunk size is read and checked against a written [ChunkedAttention]; the kernels that run it come with [ChunkedAttention] support.");
 
     /// <summary>Every descriptor links to its own section of docs/diagnostics.md, so an IDE's help link lands on the fix.</summary>
     private static DiagnosticDescriptor Create(

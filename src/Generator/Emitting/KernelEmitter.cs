@@ -137,6 +137,10 @@ internal static class KernelEmitter
                 public bool HasRightBound => {{spec.ClassName}}.HasRightBound;
 
                 public long Right => {{(window.Right.HasValue ? "WindowRight" : "0")}};
+
+                public long ChunkSize => {{(window.ChunkSize.HasValue ? spec.ClassName + ".ChunkSize" : "0")}};
+
+                public long SinkTokens => {{(window.SinkTokens > 0 ? spec.ClassName + ".SinkTokens" : "0")}};
             }
 
             /// <summary>
@@ -267,18 +271,19 @@ internal static class KernelEmitter
 
                 {{Block(rows, dims, (r, d) => $"float out{r}_{d} = 0f;", "\n")}}
 
-                // Key tiles wholly outside the window are never visited; with the keys split, this group visits its share of the
-                // rest. The loop bounds are the same for the whole group.
+                // Key tiles wholly outside the window (its chunk, its sink keys) are never visited; with the keys split, this
+                // group visits its share of the rest. The loop bounds are the same for the whole group.
                 var plan = global::KernelGen.KeyTilePlan.ForQueryTile(
                     queryStart, queryEnd, sequence.DiagonalOffset,
-                    window.HasLeftBound, window.Left, window.HasRightBound, window.Right,
+                    window.HasLeftBound, window.Left, window.HasRightBound, window.Right, window.ChunkSize, window.SinkTokens,
                     sequence.KeyCount, KeyTileSize);
-                int firstTile = schedule.SplitFirstTile(plan, split);
-                int endTile = schedule.SplitFirstTile(plan, split + 1);
+                int firstVisit = schedule.SplitFirstVisit(plan, split);
+                int endVisit = schedule.SplitFirstVisit(plan, split + 1);
                 """);
-            using (writer.Block("for (int tile = firstTile; tile < endTile; tile++)"))
+            using (writer.Block("for (int visit = firstVisit; visit < endVisit; visit++)"))
             {
                 writer.WriteLine("""
+                    int tile = plan.TileAt(visit);
                     int keyStart = tile * KeyTileSize;
 
                     // Interior tiles are visible to every row of the tile and skip the mask entirely.

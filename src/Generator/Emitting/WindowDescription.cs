@@ -51,6 +51,30 @@ internal static class WindowDescription
     }
 
     /// <summary>
+    /// What chunks and sink tokens add to <see cref="InWords"/>, one paragraph each; and, for a spec with learned sink
+    /// logits beside sink tokens, how the two differ.
+    /// </summary>
+    public static IEnumerable<string> ChunksAndSinks(AttentionWindow window, bool learnedSinkLogits)
+    {
+        if (window.ChunkSize is int size)
+        {
+            yield return $"Chunked attention: the keys are cut into chunks of {size} positions counted from key 0 (keys 0 .. {size - 1}, "
+                + $"{size} .. {2L * size - 1}, ...), and query i sees only keys of the chunk that holds its own key; with bounds, "
+                + "the keys it sees are those both in the window and in its chunk.";
+        }
+
+        if (window.SinkTokens > 0)
+        {
+            yield return $"Sink tokens (StreamingLLM): keys 0 .. {window.SinkTokens - 1} stay visible besides the window, to every query "
+                + "whose right bound reaches them (a sink after the query stays hidden). They are real keys with values, kept in "
+                + "the KV cache"
+                + (learnedSinkLogits
+                    ? "; the learned sink logits (Sinks = true) are something else: one extra logit per head in the softmax's denominator, with no key and no value."
+                    : ", not learned sink logits (Sinks = true), which add one logit per head to the softmax's denominator with no key and no value.");
+        }
+    }
+
+    /// <summary>
     /// Which keys each query sees in an 8 x 8 attention matrix (one row per query, one column per key),
     /// and for one decoding step (one query against 8 keys), where the alignment shows.
     /// </summary>

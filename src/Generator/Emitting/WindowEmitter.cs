@@ -35,12 +35,26 @@ internal static class WindowEmitter
                 writer.WriteLine($"public const int WindowRight = {right};");
             }
 
+            if (window.ChunkSize is int chunkSize)
+            {
+                writer.WriteLine();
+                writer.WriteLine("/// <summary>Key positions per chunk, counted from key 0: each query sees only keys of its own chunk.</summary>");
+                writer.WriteLine($"public const int ChunkSize = {chunkSize};");
+            }
+
+            if (window.SinkTokens > 0)
+            {
+                writer.WriteLine();
+                writer.WriteLine("/// <summary>The first keys, visible beside the window to every query whose right bound reaches them (StreamingLLM's sink tokens).</summary>");
+                writer.WriteLine($"public const int SinkTokens = {window.SinkTokens};");
+            }
+
             writer.WriteLine();
             writer.WriteLine("/// <summary>Where the diagonal sits when the query and key lengths differ.</summary>");
             writer.WriteLine($"public const global::KernelGen.WindowAlignment Alignment = global::KernelGen.WindowAlignment.{window.Alignment};");
             writer.WriteLine();
             writer.WriteLine($"/// <summary>The canonical window: {XmlDoc.Escape(window.ToString())}.</summary>");
-            writer.WriteLine($"public static global::KernelGen.AttentionWindow Window {{ get; }} = new({Bound(window.Left, "WindowLeft")}, {Bound(window.Right, "WindowRight")}, Alignment);");
+            writer.WriteLine($"public static global::KernelGen.AttentionWindow Window {{ get; }} = new({Bound(window.Left, "WindowLeft")}, {Bound(window.Right, "WindowRight")}, Alignment{(window.ChunkSize.HasValue ? ", chunkSize: ChunkSize" : string.Empty)}{(window.SinkTokens > 0 ? ", sinkTokens: SinkTokens" : string.Empty)});");
         }
 
         return writer.ToString();
@@ -54,6 +68,11 @@ internal static class WindowEmitter
         yield return "</summary>";
         yield return "<remarks>";
         yield return $"<para>{XmlDoc.Escape(WindowDescription.InWords(spec.Window))}</para>";
+        foreach (var paragraph in WindowDescription.ChunksAndSinks(spec.Window, spec.Sinks))
+        {
+            yield return $"<para>{XmlDoc.Escape(paragraph)}</para>";
+        }
+
         yield return "<para>Visible keys (#) for the first 8 queries and keys, and for one decoding step:</para>";
         yield return "<code>";
         foreach (var line in WindowDescription.Picture(spec.Window))

@@ -76,21 +76,20 @@ internal static class KernelSpecParser
 
         cancellationToken.ThrowIfCancellationRequested();
         var windowAttribute = attributes.FirstOrDefault(a => a.AttributeClass?.ToDisplayString() == SlidingWindowAttributeName);
-        var window = ReadWindow(name, windowAttribute, causal.Value, diagnostics, out var writtenAs);
+        var chunkAttribute = attributes.FirstOrDefault(a => a.AttributeClass?.ToDisplayString() == ChunkedAttentionAttributeName);
+        var window = ReadWindow(name, windowAttribute, chunkAttribute, causal.Value, diagnostics, out var writtenAs);
         if (layer is not null)
         {
-            var chunkAttribute = attributes.FirstOrDefault(a => a.AttributeClass?.ToDisplayString() == ChunkedAttentionAttributeName);
-            var masksAgree = ModelConfigChecks.Window(name, windowAttribute, window, writtenAs, layer, diagnostics)
+            // The band and the chunks are checked apart, each against what HF's mask function for the layer gives.
+            var writtenBand = window is AttentionWindow read ? new AttentionWindow(read.Left, read.Right, read.Alignment, null, read.SinkTokens) : (AttentionWindow?)null;
+            var masksAgree = ModelConfigChecks.Window(name, windowAttribute, writtenBand, writtenAs, layer, diagnostics)
                 & ModelConfigChecks.Chunk(name, chunkAttribute, layer, diagnostics);
-            (window, writtenAs) = masksAgree && (windowAttribute is null || window is not null) ? (layer.Window, layer.Description) : ((AttentionWindow?)null, (string?)null);
-
-            // The one place chunked layers stop until the kernels run chunks: the layer's ChunkSize is what the spec
-            // will carry then (with a written [ChunkedAttention], already checked against it above).
-            if (layer.ChunkSize is int chunkSize)
-            {
-                diagnostics.Add(Diagnostic.Create(DiagnosticDescriptors.ChunkedLayerNotGenerated, new AttributeArguments(configAttribute!).Location, name, layer.ConfigPath, layer.Layer, chunkSize));
-                return null;
-            }
+            var derived = layer.ChunkSize is int chunkSize
+                ? new AttentionWindow(layer.Window.Left, layer.Window.Right, layer.Window.Alignment, chunkSize)
+                : layer.Window;
+            (window, writtenAs) = masksAgree && ((windowAttribute is null && chunkAttribute is null) || window is not null)
+                ? (derived, layer.Description)
+                : ((AttentionWindow?)null, (string?)null);
         }
 
         var targets = kernel.GetEnumArray<Backend>("Targets");
@@ -302,43 +301,68 @@ internal static class KernelSpecParser
     }
 
     private static AttentionWindow? ReadWindow(
-        string name, AttributeData? attribute, bool causal, List<Diagnostic> diagnostics, out string? writtenAs)
+        string name, AttributeData? attribute, AttributeData? chunkAttribute, bool causal, List<Diagnostic> diagnostics, out string? writtenAs)
     {
         writtenAs = null;
         WrittenWindow? written = null;
         AttributeArguments? arguments = null;
+        AttributeArguments? chunkArguments = null;
+        int? chunkSize = null;
+        if (chunkAttribute is not null)
+        {
+            chunkArguments = new AttributeArguments(chunkAttribute);
+            var size = chunkArguments.Get<int>("Size");
+            if (AnyInvalid(chunkArguments, ("Size", size.IsValid)))
+            {
+                return null;
+            }
+
+            // An omitted Size is 0, which KG0041 reports with the fix.
+            chunkSize = size.IsValid ? size.Value : 0;
+        }
+
         if (attribute is not null)
         {
             arguments = new AttributeArguments(attribute);
-            writtenAs = attribute.ApplicationSyntaxReference?.GetSyntax() is { } syntax
-                ? "[" + string.Join(" ", syntax.ToString().Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries)) + "]"
-                : null;
+            writtenAs = WrittenText(attribute);
 
             var left = arguments.Get<int>("Left");
             var right = arguments.Get<int>("Right");
             var inclusive = arguments.Get<bool>("Inclusive");
             var convention = arguments.Get<Backend>("Convention");
             var alignment = arguments.Get<WindowAlignment>("Alignment");
+            var sinkTokens = arguments.Get<int>("SinkTokens");
             var ok = CheckEnum(name, arguments, "Convention", convention, WindowConventions.IsDefined(convention.Value), diagnostics)
                 & CheckEnum(name, arguments, "Alignment", alignment, alignment.Value is WindowAlignment.BottomRight or WindowAlignment.TopLeft, diagnostics);
-            if (!ok || AnyInvalid(arguments, ("Left", left.IsValid), ("Right", right.IsValid), ("Inclusive", inclusive.IsValid), ("Convention", convention.IsValid), ("Alignment", alignment.IsValid)))
+            if (!ok || AnyInvalid(arguments, ("Left", left.IsValid), ("Right", right.IsValid), ("Inclusive", inclusive.IsValid), ("Convention", convention.IsValid), ("Alignment", alignment.IsValid), ("SinkTokens", sinkTokens.IsValid)))
             {
                 return null;
             }
 
-            written = new WrittenWindow(left.OrNull, right.OrNull, inclusive.OrNull, convention.OrNull, alignment.OrNull);
+            written = new WrittenWindow(left.OrNull, right.OrNull, inclusive.OrNull, convention.OrNull, alignment.OrNull, sinkTokens.OrNull);
+        }
+
+        if (chunkAttribute is not null)
+        {
+            writtenAs = (writtenAs is null ? string.Empty : writtenAs + " ") + WrittenText(chunkAttribute);
         }
 
         var problems = new List<WindowProblem>();
-        var window = WindowReader.Read(name, written, causal, problems);
+        var window = WindowReader.Read(name, written, chunkSize, causal, problems);
         foreach (var problem in problems)
         {
-            var location = problem.Argument is string argument && arguments is not null ? arguments.LocationOf(argument) : arguments?.Location ?? Location.None;
+            var on = problem.OnChunks ? chunkArguments : arguments;
+            var location = problem.Argument is string argument && on is not null ? on.LocationOf(argument) : on?.Location ?? Location.None;
             diagnostics.Add(Diagnostic.Create(problem.Descriptor, location, problem.MessageArguments));
         }
 
         return window;
     }
+
+    private static string? WrittenText(AttributeData attribute) =>
+        attribute.ApplicationSyntaxReference?.GetSyntax() is { } syntax
+            ? "[" + string.Join(" ", syntax.ToString().Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries)) + "]"
+            : null;
 
     private static bool CheckEnum<T>(string name, AttributeArguments arguments, string argument, ArgumentValue<T> value, bool isDefined, List<Diagnostic> diagnostics)
         where T : struct

@@ -9,7 +9,8 @@ internal static class WindowDifference
     /// <summary>The first query, for a square and a decoding shape, whose keys differ, in words.</summary>
     public static string Describe(AttentionWindow expected, AttentionWindow actual)
     {
-        long widest = new long?[] { expected.Left, expected.Right, actual.Left, actual.Right }.Max(b => b is long value ? Math.Abs(value) : 0);
+        long widest = new long?[] { expected.Left, expected.Right, actual.Left, actual.Right, expected.ChunkSize, actual.ChunkSize, expected.SinkTokens, actual.SinkTokens }
+            .Max(b => b is long value ? Math.Abs(value) : 0);
         var length = (int)Math.Min(Math.Max(widest + 2, 8), int.MaxValue / 2);
         foreach (var (seqQ, seqK) in new[] { (length, length), (1, length) })
         {
@@ -18,7 +19,7 @@ internal static class WindowDifference
             {
                 var want = expected.VisibleKeys(query, seqQ, seqK);
                 var got = actual.VisibleKeys(query, seqQ, seqK);
-                if (want != got)
+                if (want != got || expected.SinkKeys(query, seqQ, seqK) != actual.SinkKeys(query, seqQ, seqK))
                 {
                     return $"{Keys(got)} instead of {Keys(want)} to query {query} (SeqQ = {seqQ}, SeqK = {seqK})";
                 }

@@ -6,10 +6,13 @@ namespace KernelGen.Generator.Parsing;
 
 /// <summary>The <c>[SlidingWindow]</c> arguments as written; <see langword="null"/> means not given.</summary>
 internal readonly record struct WrittenWindow(
-    int? Left, int? Right, bool? Inclusive, Backend? Convention, WindowAlignment? Alignment);
+    int? Left, int? Right, bool? Inclusive, Backend? Convention, WindowAlignment? Alignment, int? SinkTokens = null);
 
-/// <summary>A problem found in a window, with the attribute argument it belongs to (null: the attribute).</summary>
-internal readonly record struct WindowProblem(DiagnosticDescriptor Descriptor, string? Argument, object[] MessageArguments);
+/// <summary>
+/// A problem found in a window, with the attribute argument it belongs to (null: the attribute); on
+/// <c>[ChunkedAttention]</c> rather than <c>[SlidingWindow]</c> when <paramref name="OnChunks"/>.
+/// </summary>
+internal readonly record struct WindowProblem(DiagnosticDescriptor Descriptor, string? Argument, object[] MessageArguments, bool OnChunks = false);
 
 /// <summary>
 /// Turns the written window into the canonical one, collecting every problem on the way. Pure: it knows
@@ -20,7 +23,59 @@ internal static class WindowReader
     /// <summary>The largest left bound every backend can express: cuDNN's left bound and HF's width add one to it.</summary>
     public const int MaxBound = int.MaxValue - 1;
 
-    public static AttentionWindow? Read(string className, WrittenWindow? written, bool causal, List<WindowProblem> problems)
+    /// <summary>
+    /// The canonical window: the band that <c>[SlidingWindow]</c> (or <c>Causal</c>) gives, cut into chunks of
+    /// <paramref name="chunkSize"/> when <c>[ChunkedAttention]</c> is there, with the written sink tokens.
+    /// </summary>
+    public static AttentionWindow? Read(string className, WrittenWindow? written, int? chunkSize, bool causal, List<WindowProblem> problems)
+    {
+        if (ReadBand(className, written, causal, problems) is not AttentionWindow band)
+        {
+            return null;
+        }
+
+        var sinks = written?.SinkTokens ?? 0;
+        var ok = true;
+        if (chunkSize < 1)
+        {
+            problems.Add(new(DiagnosticDescriptors.ChunkSizeNotPositive, "Size", new object[] { className, chunkSize! }, OnChunks: true));
+            ok = false;
+        }
+
+        if (sinks < 0)
+        {
+            problems.Add(new(DiagnosticDescriptors.SinkTokensNegative, "SinkTokens", new object[] { className, sinks }));
+            ok = false;
+        }
+        else if (sinks > 0 && band.Left is null)
+        {
+            problems.Add(new(DiagnosticDescriptors.SinkTokensWithoutLeftBound, "SinkTokens", new object[] { className, sinks }));
+            ok = false;
+        }
+        else if (sinks > 0 && chunkSize is int size)
+        {
+            problems.Add(new(DiagnosticDescriptors.SinkTokensWithChunks, "SinkTokens", new object[] { className, sinks, size }));
+            ok = false;
+        }
+
+        if (!ok)
+        {
+            return null;
+        }
+
+        var window = new AttentionWindow(band.Left, band.Right, band.Alignment, chunkSize, sinks);
+        if (window.IsEmpty)
+        {
+            // The band itself shows keys (ReadBand checked), so the chunks hide them: the band lies -Left or -Right keys off the diagonal.
+            var distance = System.Math.Max(-(long)(band.Left ?? 0), -(long)(band.Right ?? 0));
+            problems.Add(new(DiagnosticDescriptors.ChunkHidesEveryKey, "Size", new object[] { className, chunkSize!, band, distance }, OnChunks: true));
+            return null;
+        }
+
+        return window;
+    }
+
+    private static AttentionWindow? ReadBand(string className, WrittenWindow? written, bool causal, List<WindowProblem> problems)
     {
         if (written is not WrittenWindow window)
         {

@@ -34,4 +34,11 @@ public sealed class SlidingWindowAttribute : Attribute
 
     /// <summary>Where the diagonal sits when the query and key lengths differ. Bottom-right by default, as in FlashAttention.</summary>
     public WindowAlignment Alignment { get; set; }
+
+    /// <summary>
+    /// How many of the first keys stay visible besides the window (StreamingLLM's attention sinks): key <c>j &lt; SinkTokens</c>
+    /// is visible to every query whose right bound reaches it. These are real keys with values, unlike the learned sink
+    /// logits of <c>[AttentionKernel(Sinks = true)]</c>. Needs a left bound; 0 (the default) for none.
+    /// </summary>
+    public int SinkTokens { get; set; }
 }

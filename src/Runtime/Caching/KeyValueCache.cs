@@ -4,8 +4,8 @@ namespace KernelGen;
 
 /// <summary>
 /// A KV cache for one spec: per batch row and key/value head, the keys and values of the row's tokens so far, of which
-/// it holds the last <see cref="Capacity"/> when the window has a left bound (a ring sized at build time) and all of them
-/// when it has none (the cache grows). Append a chunk of new tokens, then attend the new queries against the cache;
+/// it holds the last <see cref="Capacity"/> when the window reaches back a bounded number of keys (a left bound or
+/// chunks: a ring sized at build time) and all of them otherwise (the cache grows). Append a chunk of new tokens, then attend the new queries against the cache;
 /// each batch row keeps its own length, so rows of different lengths decode together.
 /// </summary>
 /// <remarks>
@@ -262,9 +262,10 @@ public abstract class KeyValueCache : IDisposable
         where TWindow : struct, IWindowBounds
     {
         if (bounds.HasLeftBound != window.Left.HasValue || bounds.HasRightBound != window.Right.HasValue
-            || (window.Left is int left && bounds.Left != left) || (window.Right is int right && bounds.Right != right))
+            || (window.Left is int left && bounds.Left != left) || (window.Right is int right && bounds.Right != right)
+            || bounds.ChunkSize != (window.ChunkSize ?? 0) || bounds.SinkTokens != window.SinkTokens)
         {
-            throw new ArgumentException($"The kernel's window bounds (left {(bounds.HasLeftBound ? bounds.Left : "none")}, right {(bounds.HasRightBound ? bounds.Right : "none")}) are not the cache's window {window}.", nameof(bounds));
+            throw new ArgumentException($"The kernel's window bounds (left {(bounds.HasLeftBound ? bounds.Left : "none")}, right {(bounds.HasRightBound ? bounds.Right : "none")}, chunks {bounds.ChunkSize}, sinks {bounds.SinkTokens}) are not the cache's window {window}.", nameof(bounds));
         }
     }
 

@@ -9,6 +9,9 @@ namespace KernelGen;
 /// queries <c>p .. p + n - 1</c>; the first of them sees keys from <c>p - Left</c>, and the keys up to <c>p + n - 1</c>
 /// must be kept for later queries, so the ring holds <c>Left + n</c> keys, <c>Left + MaxChunk</c> at most: the smallest
 /// size that works for every chunk sequence (vLLM's <c>sliding_window - 1</c> extra blocks count the same keys).
+/// Chunked attention reaches back at most <c>ChunkSize - 1</c> keys (to the start of the query's chunk), so the ring
+/// holds <c>min(Left, ChunkSize - 1) + MaxChunk</c> keys; a query at position <c>p</c> with <c>p mod ChunkSize</c> at
+/// least <c>min(Left, ChunkSize - 1)</c> reaches that far, so no smaller ring serves every append sequence.
 /// This file is compiled into both the runtime and the generator.
 /// </remarks>
 #if KERNELGEN_GENERATOR
@@ -39,19 +42,43 @@ static class KvCacheCapacity
             return $"each query sees {right} key(s) after its own, which have not arrived when it attends";
         }
 
-        if (window.Left is int left && (long)left + maxChunk > int.MaxValue)
+        if (window.SinkTokens > 0)
         {
-            return $"Left + MaxChunk = {(long)left + maxChunk} keys is more than a ring can index (int.MaxValue); leave Left unbounded for a cache that grows";
+            return $"it keeps {window.SinkTokens} sink token(s) visible, which need slots of their own beside the ring, and KernelGen's caches have none yet";
+        }
+
+        if (Reach(window) is long reach && reach + maxChunk > int.MaxValue)
+        {
+            return $"{ReachName(window)} + MaxChunk = {reach + maxChunk} keys is more than a ring can index (int.MaxValue); leave Left unbounded for a cache that grows";
         }
 
         return null;
     }
 
-    /// <summary>Keys per batch row and key/value head: <c>Left + maxChunk</c>, or <see langword="null"/> for a window without a left bound (the cache grows).</summary>
-    public static int? Capacity(AttentionWindow window, int maxChunk) => window.Left is int left ? left + maxChunk : null;
+    /// <summary>
+    /// Keys per batch row and key/value head: <c>Left + maxChunk</c>, <c>min(Left, ChunkSize - 1) + maxChunk</c> when
+    /// chunked, or <see langword="null"/> for a window that reaches every earlier key (the cache grows).
+    /// </summary>
+    public static int? Capacity(AttentionWindow window, int maxChunk) => Reach(window) is long reach ? (int)(reach + maxChunk) : null;
 
     /// <summary>The rule with its numbers, for example <c>Left + MaxChunk = 4095 + 512 = 4607 keys</c>.</summary>
-    public static string Rule(AttentionWindow window, int maxChunk) => window.Left is int left
-        ? $"Left + MaxChunk = {left} + {maxChunk} = {(long)left + maxChunk} keys"
+    public static string Rule(AttentionWindow window, int maxChunk) => Reach(window) is long reach
+        ? $"{ReachName(window)} + MaxChunk = {reach} + {maxChunk} = {reach + maxChunk} keys"
         : "no fixed capacity: the window has no left bound, so every key stays visible and the cache grows with the sequence";
+
+    // How far before its own position a query can see: Left, or up to the start of its chunk.
+    private static long? Reach(AttentionWindow window) => (window.Left, window.ChunkSize) switch
+    {
+        (int left, int size) => System.Math.Min(left, size - 1L),
+        (int left, null) => left,
+        (null, int size) => size - 1L,
+        _ => null,
+    };
+
+    private static string ReachName(AttentionWindow window) => (window.Left, window.ChunkSize) switch
+    {
+        (int, int) => "min(Left, ChunkSize - 1)",
+        (null, int) => "ChunkSize - 1",
+        _ => "Left",
+    };
 }

@@ -86,6 +86,26 @@ abstract class BackendDescriptor
     /// <summary><paramref name="window"/> as the backend's parameter record, or the reason the backend cannot express it.</summary>
     public abstract bool TryConvert(AttentionWindow window, out object? parameters, out string? reason);
 
+    /// <summary>
+    /// Whether the backend's parameters can say "chunked" (<see cref="AttentionWindow.ChunkSize"/>); a backend that cannot
+    /// refuses every chunked window here, before its own conversion sees it, so that no conversion drops the chunks.
+    /// </summary>
+    public virtual bool ExpressesChunks => false;
+
+    /// <summary>Whether the backend's parameters can hold sink tokens (<see cref="AttentionWindow.SinkTokens"/>); as <see cref="ExpressesChunks"/>.</summary>
+    public virtual bool ExpressesSinkTokens => false;
+
+    /// <summary>
+    /// Why the backend cannot express <paramref name="window"/>'s chunks or sink tokens, or <see langword="null"/>. Every
+    /// conversion asks this first, so that none silently drops them.
+    /// </summary>
+    public string? ChunkOrSinkRefusal(AttentionWindow window) =>
+        window.ChunkSize is int size && !ExpressesChunks
+            ? $"{DisplayName} has no chunked attention: its parameters cannot say that each query sees only its own chunk of {size} keys"
+        : window.SinkTokens > 0 && !ExpressesSinkTokens
+            ? $"{DisplayName} has no sink tokens: its parameters cannot keep the first {window.SinkTokens} keys visible beside the window"
+        : null;
+
     /// <summary>The window the backend applies for <paramref name="parameters"/>.</summary>
     /// <exception cref="ArgumentException">A value the backend does not define.</exception>
     /// <exception cref="NotSupportedException">Parameters that describe a mask other than a band, which KernelGen cannot express.</exception>

@@ -3,7 +3,7 @@ namespace KernelGen;
 /// <summary>
 /// One thread's working memory for a <see cref="QueryBlock"/>, carved from one pooled array: the queries
 /// transposed, one tile of scores (then weights), the output accumulators, and per row its running max and sum,
-/// the last rescale factor, and its visible key range.
+/// the last rescale factor, its visible band of keys and the end of its sink keys.
 /// </summary>
 internal readonly unsafe struct BlockScratch
 {
@@ -15,6 +15,7 @@ internal readonly unsafe struct BlockScratch
     public readonly float* Correction;
     public readonly int* RowStart;
     public readonly int* RowEnd;
+    public readonly int* RowSinkEnd;
 
     public BlockScratch(float* memory, int headDim, int paddedRows)
     {
@@ -26,9 +27,10 @@ internal readonly unsafe struct BlockScratch
         Correction = RowSum + paddedRows;
         RowStart = (int*)(Correction + paddedRows);
         RowEnd = RowStart + paddedRows;
+        RowSinkEnd = RowEnd + paddedRows;
     }
 
     /// <summary>Floats needed for blocks of up to <paramref name="paddedRows"/> rows.</summary>
     public static int Length(int headDim, int paddedRows) =>
-        (2 * headDim * paddedRows) + (QueryBlock.KeyTileSize * paddedRows) + (5 * paddedRows);
+        (2 * headDim * paddedRows) + (QueryBlock.KeyTileSize * paddedRows) + (6 * paddedRows);
 }

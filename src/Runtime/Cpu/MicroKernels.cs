@@ -200,12 +200,13 @@ internal static unsafe class MicroKernels
     /// <summary>
     /// <c>output[row, d] += Σ_key weights[key, row] · values[key, d]</c> over the keys <c>[keyStart, keyStart + keyCount)</c>
     /// of a tile that crosses a window edge: a hidden (row, key) pair contributes exactly nothing, not a zero weight
-    /// times its value, so a NaN or infinity at a hidden key cannot reach the output.
+    /// times its value, so a NaN or infinity at a hidden key cannot reach the output. A row sees its band
+    /// <c>[rowStart, rowEnd)</c> and its sink keys <c>[0, rowSinkEnd)</c>.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void AccumulateMasked(
         float* weights, int paddedRows, int rowCount, int headDim, float* values, long valueStride, int keyStart, int keyCount,
-        int* rowStart, int* rowEnd, float* output)
+        int* rowStart, int* rowEnd, int* rowSinkEnd, float* output)
     {
         if (keyCount <= 0)
         {
@@ -216,6 +217,7 @@ internal static unsafe class MicroKernels
         {
             int start0 = rowStart[row], start1 = rowStart[row + 1], start2 = rowStart[row + 2], start3 = rowStart[row + 3];
             int end0 = rowEnd[row], end1 = rowEnd[row + 1], end2 = rowEnd[row + 2], end3 = rowEnd[row + 3];
+            int sink0 = rowSinkEnd[row], sink1 = rowSinkEnd[row + 1], sink2 = rowSinkEnd[row + 2], sink3 = rowSinkEnd[row + 3];
             float* out0 = output + ((long)row * headDim);
             float* out1 = out0 + headDim;
             float* out2 = out1 + headDim;
@@ -227,22 +229,22 @@ internal static unsafe class MicroKernels
                 float* value = values + dim;
                 for (int key = keyStart; key < keyStart + keyCount; key++, weight += paddedRows, value += valueStride)
                 {
-                    if (key >= start0 && key < end0)
+                    if ((key >= start0 && key < end0) || key < sink0)
                     {
                         a0 = Vector.MultiplyAddEstimate(new Vector<float>(weight[0]), Vector.Load(value), a0);
                     }
 
-                    if (key >= start1 && key < end1)
+                    if ((key >= start1 && key < end1) || key < sink1)
                     {
                         a1 = Vector.MultiplyAddEstimate(new Vector<float>(weight[1]), Vector.Load(value), a1);
                     }
 
-                    if (key >= start2 && key < end2)
+                    if ((key >= start2 && key < end2) || key < sink2)
                     {
                         a2 = Vector.MultiplyAddEstimate(new Vector<float>(weight[2]), Vector.Load(value), a2);
                     }
 
-                    if (key >= start3 && key < end3)
+                    if ((key >= start3 && key < end3) || key < sink3)
                     {
                         a3 = Vector.MultiplyAddEstimate(new Vector<float>(weight[3]), Vector.Load(value), a3);
                     }

@@ -141,6 +141,7 @@ internal static unsafe class QueryBlock
                     : default;
                 work.RowStart[row] = visible.Start;
                 work.RowEnd[row] = visible.End;
+                work.RowSinkEnd[row] = row < rows ? WindowMask.SinkEnd(window, queryStart + (row / heads), sequence.DiagonalOffset, seqK) : 0;
                 work.RowMax[row] = float.NegativeInfinity;
                 work.RowSum[row] = 0f;
                 if (row < rows)
@@ -158,23 +159,26 @@ internal static unsafe class QueryBlock
             bool fewRows = paddedRows <= Vector<float>.Count && Sse.IsSupported;
             var plan = KeyTilePlan.ForQueryTile(
                 queryStart, queryEnd, sequence.DiagonalOffset,
-                window.HasLeftBound, window.Left, window.HasRightBound, window.Right,
+                window.HasLeftBound, window.Left, window.HasRightBound, window.Right, window.ChunkSize, window.SinkTokens,
                 seqK, KeyTileSize);
-            if (fewRows && plan.EndTile > plan.FirstTile)
+            if (fewRows && plan.VisitCount > 0)
             {
-                keys.Prefetch(plan.FirstKey, Math.Min((plan.FirstTile + 1) * KeyTileSize, plan.EndKey), headDim);
+                int firstTile = plan.TileAt(0);
+                keys.Prefetch(plan.TileKeyStart(firstTile, KeyTileSize), plan.TileKeyEnd(firstTile, KeyTileSize), headDim);
             }
 
             var tiles = new TileState(work, paddedRows, rowQuads, headDim, seenByAllFrom, seenByAllTo);
-            for (int tile = plan.FirstTile; tile < plan.EndTile; tile++)
+            for (int visit = 0; visit < plan.VisitCount; visit++)
             {
                 // Edge tiles are cut to the keys some row of the block sees: the rest of the tile is never read.
-                int keyStart = Math.Max(tile * KeyTileSize, plan.FirstKey);
-                int keyEnd = Math.Min((tile + 1) * KeyTileSize, plan.EndKey);
+                int tile = plan.TileAt(visit);
+                int keyStart = plan.TileKeyStart(tile, KeyTileSize);
+                int keyEnd = plan.TileKeyEnd(tile, KeyTileSize);
                 bool masked = plan.NeedsMask(tile);
-                if (fewRows && tile + 1 < plan.EndTile)
+                if (fewRows && visit + 1 < plan.VisitCount)
                 {
-                    keys.Prefetch(keyEnd, Math.Min((tile + 2) * KeyTileSize, plan.EndKey), headDim);
+                    int nextTile = plan.TileAt(visit + 1);
+                    keys.Prefetch(plan.TileKeyStart(nextTile, KeyTileSize), plan.TileKeyEnd(nextTile, KeyTileSize), headDim);
                 }
 
                 // In a ring, a tile that runs past the last slot continues at slot 0: each piece is a tile of its own.
@@ -193,7 +197,7 @@ internal static unsafe class QueryBlock
                 float* outputRow = call.Output + geometry.QueryRow(sequence, query, head);
                 float* logSumExp = call.LogSumExp == null ? null : call.LogSumExp + geometry.LogSumExpIndex(sequence, head, query);
                 float sink = constants.HasSinks ? call.SinkLogits[head] : 0f;
-                bool seesKeys = work.RowStart[row] < work.RowEnd[row];
+                bool seesKeys = work.RowStart[row] < work.RowEnd[row] || work.RowSinkEnd[row] > 0;
                 FinishRow(constants.HasSinks, sink, seesKeys, work.RowMax[row], work.RowSum[row], work.Output + ((long)row * headDim), headDim, outputRow, logSumExp);
             }
         }
@@ -269,17 +273,17 @@ internal static unsafe class QueryBlock
 
         if (masked)
         {
-            MaskScores(work.Scores, paddedRows, keyStart, 0, unmaskedFrom, work.RowStart, work.RowEnd);
-            MaskScores(work.Scores, paddedRows, keyStart, unmaskedTo, keyCount, work.RowStart, work.RowEnd);
+            MaskScores(work.Scores, paddedRows, keyStart, 0, unmaskedFrom, work);
+            MaskScores(work.Scores, paddedRows, keyStart, unmaskedTo, keyCount, work);
         }
 
         OnlineSoftmax(work.Scores, paddedRows, keyCount, work.RowMax, work.RowSum, work.Correction);
         if (masked)
         {
             MicroKernels.Rescale(work.Output, rowQuads, headDim, work.Correction);
-            MicroKernels.AccumulateMasked(work.Scores, paddedRows, rowQuads, headDim, tileValues, keyStride, keyStart, unmaskedFrom, work.RowStart, work.RowEnd, work.Output);
+            MicroKernels.AccumulateMasked(work.Scores, paddedRows, rowQuads, headDim, tileValues, keyStride, keyStart, unmaskedFrom, work.RowStart, work.RowEnd, work.RowSinkEnd, work.Output);
             MicroKernels.Accumulate(work.Scores + (unmaskedFrom * paddedRows), paddedRows, rowQuads, headDim, tileValues + (unmaskedFrom * keyStride), keyStride, unmaskedTo - unmaskedFrom, null, work.Output);
-            MicroKernels.AccumulateMasked(work.Scores + (unmaskedTo * paddedRows), paddedRows, rowQuads, headDim, tileValues + (unmaskedTo * keyStride), keyStride, keyStart + unmaskedTo, keyCount - unmaskedTo, work.RowStart, work.RowEnd, work.Output);
+            MicroKernels.AccumulateMasked(work.Scores + (unmaskedTo * paddedRows), paddedRows, rowQuads, headDim, tileValues + (unmaskedTo * keyStride), keyStride, keyStart + unmaskedTo, keyCount - unmaskedTo, work.RowStart, work.RowEnd, work.RowSinkEnd, work.Output);
         }
         else
         {
@@ -316,19 +320,20 @@ internal static unsafe class QueryBlock
     }
 
     // A hidden score is replaced, never added to, so that a NaN or infinity at a hidden key cannot leak. Only the
-    // tile's keys [from, to) are looked at.
+    // tile's keys [from, to) are looked at; a row sees its band [start, end) and its sink keys [0, sinkEnd).
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void MaskScores(float* scores, int paddedRows, int keyStart, int from, int to, int* rowStart, int* rowEnd)
+    private static void MaskScores(float* scores, int paddedRows, int keyStart, int from, int to, in BlockScratch work)
     {
         var hidden = new Vector<float>(float.NegativeInfinity);
         for (int rowVector = 0; rowVector < paddedRows; rowVector += Vector<float>.Count)
         {
-            var start = Vector.Load(rowStart + rowVector);
-            var end = Vector.Load(rowEnd + rowVector);
+            var start = Vector.Load(work.RowStart + rowVector);
+            var end = Vector.Load(work.RowEnd + rowVector);
+            var sinkEnd = Vector.Load(work.RowSinkEnd + rowVector);
             for (int key = from; key < to; key++)
             {
                 var absoluteKey = new Vector<int>(keyStart + key);
-                var visible = Vector.GreaterThanOrEqual(absoluteKey, start) & Vector.LessThan(absoluteKey, end);
+                var visible = (Vector.GreaterThanOrEqual(absoluteKey, start) & Vector.LessThan(absoluteKey, end)) | Vector.LessThan(absoluteKey, sinkEnd);
                 float* score = scores + (key * paddedRows) + rowVector;
                 Vector.Store(Vector.ConditionalSelect(Vector.AsVectorSingle(visible), Vector.Load(score), hidden), score);
             }

@@ -106,10 +106,9 @@ public readonly struct AttentionSchedule
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public int RowHead(int firstHead, int tileStart, int row) => firstHead + ((tileStart + row) % PackedHeads);
 
-    /// <summary>The first key tile of <paramref name="split"/>: the tiles of <paramref name="plan"/> shared out as evenly as whole tiles allow.</summary>
+    /// <summary>The first visit of <paramref name="split"/>: the tiles <paramref name="plan"/> visits, shared out as evenly as whole tiles allow.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public int SplitFirstTile(KeyTilePlan plan, int split) =>
-        plan.FirstTile + (int)((long)(plan.EndTile - plan.FirstTile) * split / Splits);
+    public int SplitFirstVisit(KeyTilePlan plan, int split) => (int)((long)plan.VisitCount * split / Splits);
 
     /// <summary>
     /// Where the partial result of (sequence, query, head, split) starts: <c>HeadDim</c> unnormalised outputs, then the
@@ -120,14 +119,23 @@ public readonly struct AttentionSchedule
         (((((long)sequence * geometry.MaxQueryCount) + query) * geometry.Heads + head) * Splits + split) * (geometry.HeadDim + PartialStatistics);
 
     /// <summary>
-    /// Keys one row tile can reach: with both bounds, its queries' windows (at most <c>Left + Right + MaxQueryCount</c> keys
-    /// for the at most <see cref="SequenceGeometry.MaxQueryCount"/> queries of a decode tile); otherwise every key.
+    /// Keys one row tile can reach: with both bounds, its queries' windows and sink keys (at most
+    /// <c>Left + Right + MaxQueryCount + SinkTokens</c> keys for the at most <see cref="SequenceGeometry.MaxQueryCount"/>
+    /// queries of a decode tile); chunked, at most two chunks' worth; otherwise every key.
     /// </summary>
     private static long ReachableKeys<TWindow>(SequenceGeometry geometry, TWindow window)
-        where TWindow : struct, IWindowBounds =>
-        window.HasLeftBound && window.HasRightBound
-            ? Math.Clamp(window.Left + window.Right + geometry.MaxQueryCount, 0, geometry.MaxKeyCount)
+        where TWindow : struct, IWindowBounds
+    {
+        long reachable = window.HasLeftBound && window.HasRightBound
+            ? window.Left + window.Right + geometry.MaxQueryCount + window.SinkTokens
             : geometry.MaxKeyCount;
+        if (window.ChunkSize > 0)
+        {
+            reachable = Math.Min(reachable, window.ChunkSize + geometry.MaxQueryCount);
+        }
+
+        return Math.Clamp(reachable, 0, geometry.MaxKeyCount);
+    }
 
     private static long CeilingDivide(long value, long divisor) => (value + divisor - 1) / divisor;
 }

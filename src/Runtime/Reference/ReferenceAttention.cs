@@ -1,4 +1,5 @@
 using System;
+using System.Linq;
 
 namespace KernelGen;
 
@@ -39,7 +40,10 @@ public static class ReferenceAttention
         {
             var kvHead = head / arguments.HeadsPerKvHead;
             var queryRow = arguments.QueryRow(batch, row, head, headDim);
-            var keys = window.VisibleKeys(row, shape.SeqQ, shape.SeqK);
+            // The row's sink keys, then its band: two disjoint ranges (the sink range is empty without sink tokens).
+            var sinkKeys = window.SinkKeys(row, shape.SeqQ, shape.SeqK);
+            var bandKeys = window.VisibleKeys(row, shape.SeqQ, shape.SeqK);
+            var keys = Enumerable.Range(sinkKeys.Start, sinkKeys.Count).Concat(Enumerable.Range(bandKeys.Start, bandKeys.Count)).ToArray();
             var max = hasSinks ? sinkLogits[head] : double.NegativeInfinity;
             if (double.IsPositiveInfinity(max))
             {
@@ -48,7 +52,7 @@ public static class ReferenceAttention
                 continue;
             }
 
-            for (var column = keys.Start; column < keys.End; column++)
+            foreach (var column in keys)
             {
                 var keyRow = arguments.KeyRow(batch, column, kvHead, headDim);
                 double dot = 0;
@@ -70,7 +74,7 @@ public static class ReferenceAttention
             // Shift by 0 while nothing is finite, so that a -inf sink or score weighs exactly 0 rather than exp(-inf + inf).
             var shift = double.IsNegativeInfinity(max) ? 0 : max;
             double sum = hasSinks ? Math.Exp(sinkLogits[head] - shift) : 0;
-            for (var column = keys.Start; column < keys.End; column++)
+            foreach (var column in keys)
             {
                 var weight = Math.Exp(scores[column] - shift);
                 sum += weight;
@@ -86,13 +90,13 @@ public static class ReferenceAttention
             var index = arguments.LogSumExpIndex(batch, head, row);
             if (sum == 0)
             {
-                var empty = keys.IsEmpty ? 0 : double.NaN;
+                var empty = keys.Length == 0 ? 0 : double.NaN;
                 for (var dim = 0; dim < headDim; dim++)
                 {
                     output[queryRow + dim] = empty;
                 }
 
-                logSumExp[index] = keys.IsEmpty ? double.NegativeInfinity : double.NaN;
+                logSumExp[index] = keys.Length == 0 ? double.NegativeInfinity : double.NaN;
                 continue;
             }
 

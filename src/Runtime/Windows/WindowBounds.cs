@@ -20,6 +20,12 @@ public interface IWindowBounds
 
     /// <summary>Inclusive keys after the diagonal (ignored when <see cref="HasRightBound"/> is false).</summary>
     long Right { get; }
+
+    /// <summary>Keys per chunk, counted from key 0 (a row sees only its own chunk), or 0 when the window is not chunked.</summary>
+    long ChunkSize { get; }
+
+    /// <summary>How many of the first keys stay visible beside the band (StreamingLLM's sink tokens), or 0.</summary>
+    long SinkTokens { get; }
 }
 
 /// <summary>Window bounds passed to the kernel at run time, for windows chosen at run time and for comparisons.</summary>
@@ -29,6 +35,8 @@ public readonly struct RuntimeWindowBounds : IWindowBounds
     private readonly int _hasRightBound;
     private readonly long _left;
     private readonly long _right;
+    private readonly long _chunkSize;
+    private readonly long _sinkTokens;
 
     /// <summary>Takes the bounds of <paramref name="window"/> (its alignment travels separately, as the diagonal offset).</summary>
     public RuntimeWindowBounds(AttentionWindow window)
@@ -37,6 +45,8 @@ public readonly struct RuntimeWindowBounds : IWindowBounds
         _left = window.Left ?? 0;
         _hasRightBound = window.Right.HasValue ? 1 : 0;
         _right = window.Right ?? 0;
+        _chunkSize = window.ChunkSize ?? 0;
+        _sinkTokens = window.SinkTokens;
     }
 
     /// <inheritdoc/>
@@ -65,5 +75,19 @@ public readonly struct RuntimeWindowBounds : IWindowBounds
     {
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         get => _right;
+    }
+
+    /// <inheritdoc/>
+    public long ChunkSize
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        get => _chunkSize;
+    }
+
+    /// <inheritdoc/>
+    public long SinkTokens
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        get => _sinkTokens;
     }
 }

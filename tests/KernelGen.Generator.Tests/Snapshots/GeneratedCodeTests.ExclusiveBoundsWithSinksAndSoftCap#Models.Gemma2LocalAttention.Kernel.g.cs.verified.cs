@@ -282,6 +282,10 @@ static partial class Gemma2LocalAttention
         public bool HasRightBound => Gemma2LocalAttention.HasRightBound;
 
         public long Right => WindowRight;
+
+        public long ChunkSize => 0;
+
+        public long SinkTokens => 0;
     }
 
     /// <summary>
@@ -419,16 +423,17 @@ static partial class Gemma2LocalAttention
         float out6_0 = 0f; float out6_1 = 0f; float out6_2 = 0f; float out6_3 = 0f; float out6_4 = 0f; float out6_5 = 0f; float out6_6 = 0f; float out6_7 = 0f;
         float out7_0 = 0f; float out7_1 = 0f; float out7_2 = 0f; float out7_3 = 0f; float out7_4 = 0f; float out7_5 = 0f; float out7_6 = 0f; float out7_7 = 0f;
 
-        // Key tiles wholly outside the window are never visited; with the keys split, this group visits its share of the
-        // rest. The loop bounds are the same for the whole group.
+        // Key tiles wholly outside the window (its chunk, its sink keys) are never visited; with the keys split, this
+        // group visits its share of the rest. The loop bounds are the same for the whole group.
         var plan = global::KernelGen.KeyTilePlan.ForQueryTile(
             queryStart, queryEnd, sequence.DiagonalOffset,
-            window.HasLeftBound, window.Left, window.HasRightBound, window.Right,
+            window.HasLeftBound, window.Left, window.HasRightBound, window.Right, window.ChunkSize, window.SinkTokens,
             sequence.KeyCount, KeyTileSize);
-        int firstTile = schedule.SplitFirstTile(plan, split);
-        int endTile = schedule.SplitFirstTile(plan, split + 1);
-        for (int tile = firstTile; tile < endTile; tile++)
+        int firstVisit = schedule.SplitFirstVisit(plan, split);
+        int endVisit = schedule.SplitFirstVisit(plan, split + 1);
+        for (int visit = firstVisit; visit < endVisit; visit++)
         {
+            int tile = plan.TileAt(visit);
             int keyStart = tile * KeyTileSize;
 
             // Interior tiles are visible to every row of the tile and skip the mask entirely.

@@ -49,7 +49,7 @@ public sealed class KvCachePropertyTests
             var spec = Specs[random.Next(Specs.Length)];
             var window = RandomWindow(random);
             // Growing caches get longer chunks and more of them, so that most outgrow their first slots.
-            int maxChunk = window.Left.HasValue ? (random.Next(4) == 0 ? 1 : random.Next(2, 24)) : random.Next(16, 96);
+            int maxChunk = window.Left.HasValue || window.ChunkSize.HasValue ? (random.Next(4) == 0 ? 1 : random.Next(2, 24)) : random.Next(16, 96);
             int kvHeads = random.Next(1, 3);
             int heads = kvHeads * random.Next(1, 4);
             int batch = random.Next(1, 4);
@@ -57,7 +57,7 @@ public sealed class KvCachePropertyTests
             FillWithNaNThenReset(cache);
             var history = new CacheHistory(batch, heads, kvHeads, spec.HeadDim);
             var sinks = spec.HasSinks ? RandomValues(random, heads, 2) : Array.Empty<float>();
-            int prefillSteps = window.Left.HasValue ? random.Next(0, 7) : random.Next(3, 12);
+            int prefillSteps = window.Left.HasValue || window.ChunkSize.HasValue ? random.Next(0, 7) : random.Next(3, 12);
             int decodeSteps = random.Next(1, 12);
             for (int step = 0; step < prefillSteps + decodeSteps; step++)
             {
@@ -103,9 +103,9 @@ public sealed class KvCachePropertyTests
                 {
                     Assert.Equal(history.Length(row), cache.Length(row));
                     Assert.True(cache.HeldKeys(row) <= cache.Capacity);
-                    if (window.Left is int left)
+                    if (KvCacheCapacity.Capacity(window, maxChunk) is int capacity)
                     {
-                        Assert.Equal(left + maxChunk, cache.Capacity);
+                        Assert.Equal(capacity, cache.Capacity);
                     }
                 }
 
@@ -122,6 +122,41 @@ public sealed class KvCachePropertyTests
         Assert.Contains("ring wrapped right<0", kinds);
         Assert.Contains("ring wrapped sinks", kinds);
         Assert.Contains("growing grew", kinds);
+        Assert.Contains("ring wrapped chunked", kinds);
+    }
+
+    /// <summary>
+    /// The capacity rule is the smallest ring that works: an append of n tokens at position p needs the keys from its first
+    /// query's first visible key to p + n - 1, so the smallest safe ring is MaxChunk plus the farthest any query reaches
+    /// back, found here by trying every position with the visibility test itself.
+    /// </summary>
+    [Fact]
+    public void CapacityIsTheSmallestRingThatServesEveryAppend()
+    {
+        foreach (int? left in new int?[] { null, 0, 1, 3, 6, 11 })
+        foreach (int right in new[] { 0, -1, -2 })
+        foreach (int? chunk in new int?[] { null, 3, 4, 7, 12 })
+        foreach (int maxChunk in new[] { 1, 2, 5 })
+        {
+            if ((left is null && chunk is null) || (left is int l && l + right < 0) || chunk <= -right)
+            {
+                continue;
+            }
+
+            var window = new AttentionWindow(left, right, chunkSize: chunk);
+            long reach = 0;
+            for (int position = 0; position < 60; position++)
+            {
+                // Query `position` decoding alone: its diagonal is its position (bottom-right).
+                var firstSeen = Enumerable.Range(0, position + 1).FirstOrDefault(key => window.IsVisible(0, key, 1, position + 1), -1);
+                if (firstSeen >= 0)
+                {
+                    reach = Math.Max(reach, position - firstSeen);
+                }
+            }
+
+            Assert.True(reach + maxChunk == KvCacheCapacity.Capacity(window, maxChunk), $"{window}, MaxChunk {maxChunk}: smallest safe ring {reach + maxChunk}, rule {KvCacheCapacity.Rule(window, maxChunk)}");
+        }
     }
 
     // Writes NaN into every slot the cache will use, then forgets the tokens: what a reused cache's stale slots hold.
@@ -148,7 +183,9 @@ public sealed class KvCachePropertyTests
             left = -right;
         }
 
-        return new AttentionWindow(left, right);
+        // A quarter are chunked (Llama 4's local layers), so the ring is sized by the chunk when it is the nearer limit.
+        int? chunk = random.Next(4) == 0 ? random.Next(Math.Max(1, 1 - right), 40) : null;
+        return new AttentionWindow(left, right, chunkSize: chunk);
     }
 
     private static float[] RandomValues(Random random, int count, double scale) =>
@@ -159,6 +196,7 @@ public sealed class KvCachePropertyTests
         string kind = !cache.IsRing ? (cache.Capacity > Math.Max(cache.MaxChunk, KeyValueCache.InitialGrowingCapacity) ? "growing grew" : "growing")
             : Enumerable.Range(0, cache.Batch).Any(row => cache.Length(row) > cache.Capacity) ? "ring wrapped" : "ring";
         return kind
+            + (window.ChunkSize.HasValue ? " chunked" : string.Empty)
             + (window.Right < 0 ? " right<0" : string.Empty)
             + (spec.HasSinks ? " sinks" : string.Empty);
     }

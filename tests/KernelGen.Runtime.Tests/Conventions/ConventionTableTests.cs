@@ -59,6 +59,23 @@ public sealed class ConventionTableTests
             text.Append(" |\n");
         }
 
+        text.Append("\n## Chunked attention and sink tokens\n\n")
+            .Append("`[ChunkedAttention(Size = S)]` cuts the keys into chunks of `S` positions counted from key 0 on absolute positions, and a\n")
+            .Append("query (at its diagonal) sees only its own chunk, intersected with the window: FlashAttention 3's `attention_chunk`\n")
+            .Append("(`hopper/mask.h`: the left limit is `round_down(attention_chunk_divmod, row_idx + seqlen_k - seqlen_q)`, the right one\n")
+            .Append("that plus the chunk, both intersected with the local window) and llama.cpp's chunked `swa_type` (`is_masked_swa`:\n")
+            .Append("hidden when `p0 < (p1 / n_swa) * n_swa`) count them the same way. HF transformers' `attention_chunk_size`\n")
+            .Append("(`masking_utils.py`, `chunked_overlay`) counts chunks from each row's first real token when a batch is left-padded,\n")
+            .Append("which needs a run-time origin per row: KernelGen's chunks start at key 0, so a left-padded HF batch is not the same mask.\n\n")
+            .Append("`[SlidingWindow(..., SinkTokens = N)]` keeps keys `0 .. N - 1` visible besides the window to every query whose right\n")
+            .Append("bound reaches them (StreamingLLM; attention-gym's \"(window or sink) and causal\"). These are real keys, not the learned\n")
+            .Append("sink logits of `Sinks = true`.\n\n")
+            .Append("| backend | chunked attention | sink tokens |\n|---|---|---|\n");
+        foreach (var backend in BackendDescriptor.All)
+        {
+            text.Append($"| {backend.DisplayName} | {(backend.ExpressesChunks ? "yes" : "no (KG0017)")} | {(backend.ExpressesSinkTokens ? "yes" : "no (KG0017)")} |\n");
+        }
+
         return text.ToString();
     }
 

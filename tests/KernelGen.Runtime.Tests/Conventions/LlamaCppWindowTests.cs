@@ -32,20 +32,44 @@ public sealed class LlamaCppWindowTests
         Assert.Equal(AttentionWindow.Unbounded, AttentionWindow.FromLlamaCpp(new LlamaCppWindow(0, LlamaSwaType.None, CausalAttn: false)));
     }
 
-    /// <summary>Chunked attention (Llama 4) is not a band: KernelGen says so rather than guess a window.</summary>
+    /// <summary>
+    /// Chunked attention (Llama 4's local layers): with causal_attn, <c>p0 &lt; (p1 / n_swa) * n_swa</c> hides the keys
+    /// before the query's chunk and the causal mask those after it. Without causal_attn later chunks show, which is refused.
+    /// </summary>
     [Fact]
-    public void ChunkedTypeIsRefusedWithTheReason()
+    public void CausalChunkedTypeIsChunkedAttention()
     {
         var chunked = new LlamaCppWindow(8192, LlamaSwaType.Chunked, CausalAttn: true);
-        var error = Assert.Throws<NotSupportedException>(() => AttentionWindow.FromLlamaCpp(chunked));
-        Assert.Contains("chunk", error.Message);
-        Assert.Contains("cannot express chunked attention yet", error.Message);
+        var window = AttentionWindow.FromLlamaCpp(chunked);
+        Assert.Equal(new AttentionWindow(null, 0, chunkSize: 8192), window);
+        Assert.Equal(chunked, window.ToLlamaCpp());
 
-        // Its native test shows why: query position 9 with n_swa 4 sees only 8..9, query 7 sees 4..7.
+        // Query position 9 with n_swa 4 sees only 8..9, query 7 sees 4..7: the same keys as the canonical window.
         var small = chunked with { NSwa = 4 };
-        Assert.False(small.IsVisible(9, 7, 10, 10));
-        Assert.True(small.IsVisible(9, 8, 10, 10));
-        Assert.True(small.IsVisible(7, 4, 10, 10));
+        var smallWindow = AttentionWindow.FromLlamaCpp(small);
+        for (var seqQ = 1; seqQ <= 10; seqQ++)
+        for (var query = 0; query < seqQ; query++)
+        for (var key = 0; key < 10; key++)
+        {
+            Assert.Equal(small.IsVisible(query, key, seqQ, 10), smallWindow.IsVisible(query, key, seqQ, 10));
+        }
+
+        var error = Assert.Throws<NotSupportedException>(() => AttentionWindow.FromLlamaCpp(chunked with { CausalAttn = false }));
+        Assert.Contains("later chunks", error.Message);
+        Assert.Throws<WindowNotExpressibleException>(() => new AttentionWindow(100, 0, chunkSize: 8192).ToLlamaCpp());
+    }
+
+    [Fact]
+    public void NoOtherBackendDropsChunksOrSinks()
+    {
+        var chunked = new AttentionWindow(null, 0, chunkSize: 8192);
+        var sinks = new AttentionWindow(1019, 0, sinkTokens: 4);
+        foreach (var descriptor in BackendDescriptor.All)
+        {
+            Assert.Equal(descriptor.ExpressesChunks, descriptor.TryConvert(chunked, out _, out _));
+            Assert.Equal(descriptor.ExpressesSinkTokens, descriptor.TryConvert(sinks, out _, out var reason));
+            Assert.True(descriptor.ExpressesSinkTokens || reason!.Contains("sink"), reason);
+        }
     }
 
     [Fact]

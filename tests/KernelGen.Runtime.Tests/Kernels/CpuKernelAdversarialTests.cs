@@ -101,6 +101,10 @@ public readonly struct AdversarialLongRightBound : IWindowBounds
     public bool HasRightBound => true;
 
     public long Right => long.MaxValue;
+
+    public long ChunkSize => 0;
+
+    public long SinkTokens => 0;
 }
 
 /// <summary>

@@ -167,7 +167,7 @@ public sealed class HiddenKeyIsolationTests
             var queryEnd = Math.Min(queryStart + queryTileSize, shape.SeqQ);
             var plan = window.PlanKeyTiles(queryStart, queryEnd, shape.SeqQ, shape.SeqK, keyTileSize);
             var tile = key / keyTileSize;
-            if (tile >= plan.FirstTile && tile < plan.EndTile
+            if (plan.Visits(tile)
                 && Enumerable.Range(queryStart, queryEnd - queryStart).Any(query => !window.IsVisible(query, key, shape.SeqQ, shape.SeqK)))
             {
                 Assert.True(plan.NeedsMask(tile), "a visited tile with a hidden key must be masked");

@@ -46,6 +46,15 @@ public sealed record SpecUnderTest(
         new(nameof(LookAhead), LookAhead.HeadDim, LookAhead.Window, new(LookAhead.SoftmaxScale), false,
             (a, q, k, v, s, o, l, shape) => LookAhead.Forward(a, q, k, v, o, l, shape),
             (q, k, v, s, o, l, shape, options) => LookAhead.ForwardCpu(q, k, v, o, l, shape, options)),
+        new(nameof(ChunkedCausal), ChunkedCausal.HeadDim, ChunkedCausal.Window, new(ChunkedCausal.SoftmaxScale), false,
+            (a, q, k, v, s, o, l, shape) => ChunkedCausal.Forward(a, q, k, v, o, l, shape),
+            (q, k, v, s, o, l, shape, options) => ChunkedCausal.ForwardCpu(q, k, v, o, l, shape, options)),
+        new(nameof(ChunkedWindow), ChunkedWindow.HeadDim, ChunkedWindow.Window, new(ChunkedWindow.SoftmaxScale), false,
+            (a, q, k, v, s, o, l, shape) => ChunkedWindow.Forward(a, q, k, v, o, l, shape),
+            (q, k, v, s, o, l, shape, options) => ChunkedWindow.ForwardCpu(q, k, v, o, l, shape, options)),
+        new(nameof(StreamingSinks), StreamingSinks.HeadDim, StreamingSinks.Window, new(StreamingSinks.SoftmaxScale), false,
+            (a, q, k, v, s, o, l, shape) => StreamingSinks.Forward(a, q, k, v, o, l, shape),
+            (q, k, v, s, o, l, shape, options) => StreamingSinks.ForwardCpu(q, k, v, o, l, shape, options)),
     };
 
     /// <summary>The specs with the generator's default tile sizes, one per head size.</summary>

@@ -54,15 +54,15 @@ public sealed class PtxTests
             new[] { typeof(SequenceGeometry), typeof(SequenceLayout), typeof(AttentionSchedule) }.SelectMany(type => type.GetFields()),
             field => field.Name.Contains("Window") || field.Name.Contains("Left") || field.Name.Contains("Right"));
 
-        // Each nonzero bound is an immediate operand (a zero bound folds away).
+        // Each bound is an immediate operand: the band's first key d - Left, its end d + Right + 1 (an offset of zero folds away).
         if (Constant<bool>(spec, "HasLeftBound") && Constant<int>(spec, "WindowLeft") is var left and not 0)
         {
-            Assert.Matches($@"sub\.s64\s+%rd\d+, %rd\d+, {left};", ptx);
+            Assert.Matches($@"(sub\.s64\s+%rd\d+, %rd\d+, {left};|add\.s64\s+%rd\d+, %rd\d+, {-left};)", ptx);
         }
 
-        if (Constant<bool>(spec, "HasRightBound") && Constant<int>(spec, "WindowRight") is var right and not 0)
+        if (Constant<bool>(spec, "HasRightBound") && Constant<int>(spec, "WindowRight") + 1 is var rightEnd and not 0)
         {
-            Assert.Matches($@"add\.s64\s+%rd\d+, %rd\d+, {right};", ptx);
+            Assert.Matches($@"(add\.s64\s+%rd\d+, %rd\d+, {rightEnd};|sub\.s64\s+%rd\d+, %rd\d+, {-rightEnd};)", ptx);
         }
     }
 
@@ -89,9 +89,10 @@ public sealed class PtxTests
     [Fact]
     public void RuntimeWindowInstantiationTakesTheBoundsAsParameters()
     {
-        // The same kernel body instantiated with RuntimeWindowBounds: the bounds now travel as a 24-byte parameter.
+        // The same kernel body instantiated with RuntimeWindowBounds: the bounds, chunk size and sink tokens now travel as a
+        // 40-byte parameter.
         var ptx = CompilePtx(typeof(DefaultTiles128), typeof(RuntimeWindowBounds));
-        Assert.Equal(24, Parameters(ptx).Single(p => p.Name == "window").Bytes);
+        Assert.Equal(40, Parameters(ptx).Single(p => p.Name == "window").Bytes);
         Assert.DoesNotMatch(@"sub\.s64\s+%rd\d+, %rd\d+, 1234;", ptx);
     }
 

@@ -30,6 +30,22 @@ public static partial class SoftCapWithSinks;
 [SlidingWindow(Left = 4, Right = 3, Convention = Backend.CuDnn, Alignment = WindowAlignment.BottomRight)]
 public static partial class LookAhead;
 
+// Chunks of 6 keys, tiles of 4: chunk edges fall inside tiles and on them.
+[AttentionKernel(HeadDim = 16, QueryTileSize = 4, KeyTileSize = 4, Causal = true)]
+[ChunkedAttention(Size = 6)]
+public static partial class ChunkedCausal;
+
+// A window inside chunks of 5, top-left and looking ahead: the visible keys are the intersection.
+[AttentionKernel(HeadDim = 16, QueryTileSize = 4, KeyTileSize = 4)]
+[SlidingWindow(Left = 3, Right = 1, Inclusive = true, Alignment = WindowAlignment.TopLeft)]
+[ChunkedAttention(Size = 5)]
+public static partial class ChunkedWindow;
+
+// StreamingLLM in small: 2 sink keys beside a 4-key causal window, tiles of 4.
+[AttentionKernel(HeadDim = 16, QueryTileSize = 4, KeyTileSize = 4)]
+[SlidingWindow(Left = 3, Right = 0, Inclusive = true, SinkTokens = 2)]
+public static partial class StreamingSinks;
+
 [AttentionKernel(HeadDim = 64)]
 [SlidingWindow(Left = 40, Right = 0, Inclusive = true)]
 public static partial class DefaultTiles64;

@@ -33,6 +33,12 @@ readonly partial record struct AttentionWindow
     /// <summary>This window as cuDNN's diagonal band, or the reason it has none.</summary>
     public bool TryToCuDnn(out CuDnnWindow window, out string? reason)
     {
+        if (BackendDescriptor.For(Backend.CuDnn).ChunkOrSinkRefusal(this) is string refusal)
+        {
+            (window, reason) = (default, refusal);
+            return false;
+        }
+
         reason = Left == int.MaxValue ? "its left bound would be Left + 1 = 2147483648, beyond int" : null;
         window = reason is null ? new CuDnnWindow(Left + 1, Right, Alignment) : default;
         return reason is null;

@@ -32,6 +32,12 @@ readonly partial record struct AttentionWindow
     /// <summary>This window as FlashAttention 4's <c>window_size</c>, or the reason it has none.</summary>
     public bool TryToFlashAttention4(out FlashAttention4Window window, out string? reason)
     {
+        if (BackendDescriptor.For(Backend.FlashAttention4).ChunkOrSinkRefusal(this) is string refusal)
+        {
+            (window, reason) = (default, refusal);
+            return false;
+        }
+
         reason = Alignment != WindowAlignment.BottomRight ? "FlashAttention aligns the diagonal bottom-right only" : null;
         window = reason is null ? new FlashAttention4Window(Left, Right) : default;
         return reason is null;

@@ -31,6 +31,12 @@ readonly partial record struct AttentionWindow
     /// <summary>This window as FlashAttention 2/3's <c>window_size</c>, or the reason it has none.</summary>
     public bool TryToFlashAttention(out FlashAttentionWindow window, out string? reason)
     {
+        if (BackendDescriptor.For(Backend.FlashAttention2).ChunkOrSinkRefusal(this) is string refusal)
+        {
+            (window, reason) = (default, refusal);
+            return false;
+        }
+
         window = default;
         reason = Alignment != WindowAlignment.BottomRight ? "FlashAttention aligns the diagonal bottom-right only"
             : Left < 0 || Right < 0 ? "FlashAttention 2/3 read -1 as 'unbounded' and cannot move the band off the diagonal"

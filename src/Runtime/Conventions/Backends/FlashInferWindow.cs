@@ -31,6 +31,12 @@ readonly partial record struct AttentionWindow
     /// <summary>This window as FlashInfer's <c>window_left</c>/<c>window_right</c>, or the reason it has none.</summary>
     public bool TryToFlashInfer(out FlashInferWindow window, out string? reason)
     {
+        if (BackendDescriptor.For(Backend.FlashInfer).ChunkOrSinkRefusal(this) is string refusal)
+        {
+            (window, reason) = (default, refusal);
+            return false;
+        }
+
         window = default;
         reason = Alignment != WindowAlignment.BottomRight ? "FlashInfer aligns the diagonal bottom-right only"
             : Left < 0 || Right < 0 ? "FlashInfer reads -1 as 'unbounded' and cannot move the band off the diagonal"

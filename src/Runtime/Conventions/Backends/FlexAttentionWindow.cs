@@ -33,6 +33,12 @@ readonly partial record struct AttentionWindow
     /// <summary>This window as a FlexAttention <c>mask_mod</c>; every window has one.</summary>
     public bool TryToFlexAttention(out FlexAttentionWindow window, out string? reason)
     {
+        if (BackendDescriptor.For(Backend.FlexAttention).ChunkOrSinkRefusal(this) is string refusal)
+        {
+            (window, reason) = (default, refusal);
+            return false;
+        }
+
         window = new FlexAttentionWindow(Left, Right, Alignment);
         reason = null;
         return true;

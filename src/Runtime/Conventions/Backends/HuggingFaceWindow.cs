@@ -30,6 +30,12 @@ readonly partial record struct AttentionWindow
     /// <summary>This window as HF's <c>sliding_window</c>, or the reason it has none.</summary>
     public bool TryToHuggingFace(out HuggingFaceWindow window, out string? reason)
     {
+        if (BackendDescriptor.For(Backend.HuggingFace).ChunkOrSinkRefusal(this) is string refusal)
+        {
+            (window, reason) = (default, refusal);
+            return false;
+        }
+
         window = default;
         if (Alignment != WindowAlignment.BottomRight)
         {

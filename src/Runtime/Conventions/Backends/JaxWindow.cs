@@ -25,6 +25,12 @@ readonly partial record struct AttentionWindow
     /// <summary>This window as JAX's <c>local_window_size</c>, or the reason it has none.</summary>
     public bool TryToJax(out JaxWindow window, out string? reason)
     {
+        if (BackendDescriptor.For(Backend.Jax).ChunkOrSinkRefusal(this) is string refusal)
+        {
+            (window, reason) = (default, refusal);
+            return false;
+        }
+
         window = default;
         reason = Alignment != WindowAlignment.TopLeft ? "JAX compares raw indices, which is top-left alignment (for SeqQ == SeqK the two agree: use window with { Alignment = TopLeft })"
             : Left is null || Right is null ? "local_window_size takes two ints; use is_causal=True or no window for unbounded sides"

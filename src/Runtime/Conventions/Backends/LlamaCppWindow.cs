@@ -19,7 +19,8 @@ enum LlamaSwaType
 
     /// <summary>
     /// <c>LLAMA_SWA_TYPE_CHUNKED</c> (Llama 4's local layers): hidden when <c>p0 &lt; (p1 / n_swa) * n_swa</c>, before the
-    /// start of the query's chunk. Not a band around the diagonal: KernelGen cannot express it yet.
+    /// start of the query's chunk. With <c>causal_attn</c> this is causal chunked attention in chunks of <c>n_swa</c>;
+    /// without it every later chunk is visible too, which is not chunked attention and is refused.
     /// </summary>
     Chunked = 2,
 
@@ -64,7 +65,23 @@ readonly partial record struct AttentionWindow
     /// <summary>This window as llama.cpp's <c>n_swa</c>, <c>swa_type</c> and <c>causal_attn</c>, or the reason it has none.</summary>
     public bool TryToLlamaCpp(out LlamaCppWindow window, out string? reason)
     {
+        if (BackendDescriptor.For(Backend.LlamaCpp).ChunkOrSinkRefusal(this) is string refusal)
+        {
+            (window, reason) = (default, refusal);
+            return false;
+        }
+
         window = default;
+        if (ChunkSize is int chunkSize)
+        {
+            // The chunked swa_type takes n_swa as the chunk size and nothing else: causal, no window inside the chunk.
+            reason = Alignment != WindowAlignment.BottomRight ? "llama.cpp masks absolute positions, which is bottom-right alignment"
+                : Left is not null || Right != 0 ? "llama.cpp's chunked swa_type is causal chunked attention alone (Right = 0, no left bound): its one n_swa is the chunk size, so no window inside the chunk"
+                : null;
+            window = reason is null ? new LlamaCppWindow(chunkSize, LlamaSwaType.Chunked, CausalAttn: true) : default;
+            return reason is null;
+        }
+
         reason = (Alignment, Left, Right) switch
         {
             (not WindowAlignment.BottomRight, _, _) => "llama.cpp masks absolute positions, which is bottom-right alignment",
@@ -95,7 +112,7 @@ readonly partial record struct AttentionWindow
 
     /// <summary>The window llama.cpp applies for <paramref name="window"/>.</summary>
     /// <exception cref="ArgumentOutOfRangeException">A negative <c>n_swa</c>, or 0 with a window type.</exception>
-    /// <exception cref="NotSupportedException">The chunked type, which is not a band.</exception>
+    /// <exception cref="NotSupportedException">The chunked type without <c>causal_attn</c>, which shows every later chunk.</exception>
     public static AttentionWindow FromLlamaCpp(LlamaCppWindow window)
     {
         if (window.NSwa < (window.SwaType == LlamaSwaType.None ? 0 : 1))
@@ -109,8 +126,9 @@ readonly partial record struct AttentionWindow
             LlamaSwaType.None => new(null, right),
             LlamaSwaType.Standard => new(window.NSwa - 1, right),
             LlamaSwaType.Symmetric => new(window.NSwa / 2, window.CausalAttn ? 0 : window.NSwa / 2),
+            LlamaSwaType.Chunked when window.CausalAttn => new(null, 0, chunkSize: window.NSwa),
             LlamaSwaType.Chunked => throw new NotSupportedException(
-                "llama.cpp's chunked swa_type shows each query the keys from the start of its chunk of n_swa positions, not a band around the diagonal; KernelGen cannot express chunked attention yet"),
+                "llama.cpp's chunked swa_type without causal_attn shows each query every key from the start of its chunk on, later chunks included: that is not chunked attention, and KernelGen cannot express it"),
             _ => throw new ArgumentOutOfRangeException(nameof(window), window.SwaType, "Not a llama_swa_type."),
         };
     }
@@ -142,7 +160,9 @@ internal sealed class LlamaCppBackend : BackendDescriptor<LlamaCppWindow, LlamaC
 
     public override string DisplayName => "llama.cpp";
 
-    public override string NormalForm => "standard swa_type: L = n_swa - 1, R = 0 (no right bound without causal_attn); symmetric: L = R = n_swa / 2 (R = 0 with causal_attn); none: no window; chunked: not a band, refused";
+    public override string NormalForm => "standard swa_type: L = n_swa - 1, R = 0 (no right bound without causal_attn); symmetric: L = R = n_swa / 2 (R = 0 with causal_attn); none: no window; chunked with causal_attn: no left bound, R = 0, chunks of n_swa (without causal_attn: refused)";
+
+    public override bool ExpressesChunks => true;
 
     public override string Source => "llama.cpp `src/llama-hparams.cpp` `is_masked_swa` (01b77b57), `src/llama-kv-cache.cpp` `set_input_kq_mask` (the causal `p0 > p1` first; 001d906a), `llama_swa_type` in `src/llama-hparams.h`";
 
@@ -194,6 +214,10 @@ internal sealed class LlamaCppBackend : BackendDescriptor<LlamaCppWindow, LlamaC
         else if (parameters.SwaType == LlamaSwaType.Symmetric)
         {
             conditions.Add("!(p1 - p0 < -(NSwa / 2) || p1 - p0 > NSwa / 2)");
+        }
+        else if (parameters.SwaType == LlamaSwaType.Chunked)
+        {
+            conditions.Add("!(p0 < p1 / NSwa * NSwa)");
         }
 
         var swaType = parameters.SwaType.ToString().ToUpperInvariant();

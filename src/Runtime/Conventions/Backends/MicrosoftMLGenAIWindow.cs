@@ -67,6 +67,12 @@ readonly partial record struct AttentionWindow
     /// <summary>This window as Microsoft.ML.GenAI's <c>slidingWindow</c>, or the reason it has none.</summary>
     public bool TryToMicrosoftMLGenAI(out MicrosoftMLGenAIWindow window, out string? reason)
     {
+        if (BackendDescriptor.For(Backend.MicrosoftMLGenAI).ChunkOrSinkRefusal(this) is string refusal)
+        {
+            (window, reason) = (default, refusal);
+            return false;
+        }
+
         window = default;
         reason = Alignment != WindowAlignment.BottomRight ? "Microsoft.ML.GenAI puts the cached keys before the queries', which is bottom-right alignment"
             : Right != 0 ? "MicrosoftMLGenAIWindow describes AttentionMaskConverter's causal masks (it throws NotImplementedException for a sliding window on a non-causal one)"

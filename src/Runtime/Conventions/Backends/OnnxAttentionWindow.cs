@@ -42,6 +42,12 @@ readonly partial record struct AttentionWindow
     /// <summary>This window as ONNX Attention-25's window attributes, or the reason it has none.</summary>
     public bool TryToOnnxAttention(out OnnxAttentionWindow window, out string? reason)
     {
+        if (BackendDescriptor.For(Backend.OnnxAttention).ChunkOrSinkRefusal(this) is string refusal)
+        {
+            (window, reason) = (default, refusal);
+            return false;
+        }
+
         window = default;
         reason = Left < 0 || Right < 0 ? "left_window_size and right_window_size read -1 as 'unbounded' and reject other negative values, so they cannot move the band off the diagonal" : null;
         if (reason is null)

@@ -32,6 +32,12 @@ readonly partial record struct AttentionWindow
     /// <summary>This window as ONNX Runtime's <c>local_window_size</c>, or the reason it has none.</summary>
     public bool TryToOnnxRuntime(out OnnxRuntimeWindow window, out string? reason)
     {
+        if (BackendDescriptor.For(Backend.OnnxRuntime).ChunkOrSinkRefusal(this) is string refusal)
+        {
+            (window, reason) = (default, refusal);
+            return false;
+        }
+
         window = default;
         reason = Alignment != WindowAlignment.BottomRight ? "GroupQueryAttention puts past keys first, which is bottom-right alignment"
             : Right != 0 ? "GroupQueryAttention is always causal: it has no right bound"

@@ -61,6 +61,12 @@ readonly partial record struct AttentionWindow
     /// <summary>This window as TransformerEngine's <c>window_size</c> and mask type, or the reason it has none.</summary>
     public bool TryToTransformerEngine(out TransformerEngineWindow window, out string? reason)
     {
+        if (BackendDescriptor.For(Backend.TransformerEngine).ChunkOrSinkRefusal(this) is string refusal)
+        {
+            (window, reason) = (default, refusal);
+            return false;
+        }
+
         window = default;
         reason = Left < 0 || Right < 0 ? "TransformerEngine reads -1 as 'unbounded' and cannot move the band off the diagonal" : null;
         if (reason is not null)

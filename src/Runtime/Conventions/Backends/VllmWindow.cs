@@ -50,6 +50,12 @@ readonly partial record struct AttentionWindow
     /// <summary>This window as vLLM's <c>sliding_window</c> and attention type, or the reason it has none.</summary>
     public bool TryToVllm(out VllmWindow window, out string? reason)
     {
+        if (BackendDescriptor.For(Backend.Vllm).ChunkOrSinkRefusal(this) is string refusal)
+        {
+            (window, reason) = (default, refusal);
+            return false;
+        }
+
         window = default;
         reason = (Alignment, Left, Right) switch
         {

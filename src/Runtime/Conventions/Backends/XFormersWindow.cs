@@ -29,6 +29,12 @@ readonly partial record struct AttentionWindow
     /// <summary>This window as xformers' <c>LocalAttentionFromBottomRightMask</c>, or the reason it has none.</summary>
     public bool TryToXFormers(out XFormersWindow window, out string? reason)
     {
+        if (BackendDescriptor.For(Backend.XFormers).ChunkOrSinkRefusal(this) is string refusal)
+        {
+            (window, reason) = (default, refusal);
+            return false;
+        }
+
         window = default;
         reason = Alignment != WindowAlignment.BottomRight ? "LocalAttentionFromBottomRightMask aligns the diagonal bottom-right"
             : Left is null || Right is null ? "LocalAttentionFromBottomRightMask needs both bounds; use LowerTriangularMask or no bias for unbounded sides"
