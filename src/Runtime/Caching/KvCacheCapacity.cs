@@ -39,6 +39,13 @@ static class KvCacheCapacity
             return $"each query sees {right} key(s) after its own, which have not arrived when it attends";
         }
 
+        // With Right <= 0, a window that shows no key at all is one with Left + Right < 0, and Left < 0 only happens in such a
+        // window; its Left + MaxChunk would be a ring of no slots (or fewer).
+        if (window.IsEmpty)
+        {
+            return $"it hides every key (Left + Right = {(long)window.Left!.Value + right} < 0): no query would ever see one";
+        }
+
         if (window.Left is int left && (long)left + maxChunk > int.MaxValue)
         {
             return $"Left + MaxChunk = {(long)left + maxChunk} keys is more than a ring can index (int.MaxValue); leave Left unbounded for a cache that grows";
