@@ -14,8 +14,15 @@ public sealed class DeviceKeyValueCache : KeyValueCache
     private static readonly KernelCache<Action<AcceleratorStream, Index1D, ArrayView<float>, ArrayView<long>, ArrayView<float>, long, int, int>> Scatter =
         new(accelerator => accelerator.LoadAutoGroupedKernel<Index1D, ArrayView<float>, ArrayView<long>, ArrayView<float>, long, int, int>(ScatterKernel));
 
-    private static readonly KernelCache<Action<AcceleratorStream, Index1D, ArrayView<float>, ArrayView<float>, int, int>> Regrow =
-        new(accelerator => accelerator.LoadAutoGroupedKernel<Index1D, ArrayView<float>, ArrayView<float>, int, int>(RegrowKernel));
+    private static readonly KernelCache<Action<AcceleratorStream, Index1D, ArrayView<float>, ArrayView<float>, long, long, long>> Regrow =
+        new(accelerator => accelerator.LoadAutoGroupedKernel<Index1D, ArrayView<float>, ArrayView<float>, long, long, long>(RegrowKernel));
+
+    /// <summary>
+    /// The most threads one regrow launches; each copies every this-many-th element. A store may hold more than
+    /// <see cref="int.MaxValue"/> elements (a growing cache of 16 rows x 8 KV heads x 128K keys x 128 holds 2^31), more than
+    /// one launch has threads.
+    /// </summary>
+    internal const int MaxRegrowThreads = 1 << 24;
 
     private readonly Accelerator _accelerator;
     private readonly SequenceLaunch _launch;
@@ -67,8 +74,42 @@ public sealed class DeviceKeyValueCache : KeyValueCache
     /// <inheritdoc/>
     protected override void Grow(int oldCapacity, int newCapacity)
     {
-        _keys = Regrown(_keys, oldCapacity, newCapacity);
-        _values = Regrown(_values, oldCapacity, newCapacity);
+        // Both new stores are allocated before either old one is let go: a failed allocation leaves the cache as it was.
+        var keys = _accelerator.Allocate1D<float>(StoreElements(newCapacity));
+        MemoryBuffer1D<float, Stride1D.Dense> values;
+        try
+        {
+            values = _accelerator.Allocate1D<float>(StoreElements(newCapacity));
+        }
+        catch
+        {
+            keys.Dispose();
+            throw;
+        }
+
+        CopyRuns(_accelerator, _keys.View, keys.View, (long)oldCapacity * HeadDim, (long)newCapacity * HeadDim, MaxRegrowThreads);
+        CopyRuns(_accelerator, _values.View, values.View, (long)oldCapacity * HeadDim, (long)newCapacity * HeadDim, MaxRegrowThreads);
+        _accelerator.DefaultStream.Synchronize();
+        _keys.Dispose();
+        _values.Dispose();
+        _keys = keys;
+        _values = values;
+    }
+
+    /// <summary>
+    /// Queues the copy of every run of <paramref name="oldRun"/> elements of <paramref name="source"/> to the start of a run of
+    /// <paramref name="newRun"/> in <paramref name="target"/> (a growing cache's (row, head) runs of slots), with at most
+    /// <paramref name="maxThreads"/> threads, in 64-bit indices throughout.
+    /// </summary>
+    internal static void CopyRuns(Accelerator accelerator, ArrayView<float> source, ArrayView<float> target, long oldRun, long newRun, int maxThreads)
+    {
+        if (source.Length == 0)
+        {
+            return;
+        }
+
+        var threads = (int)Math.Min(source.Length, maxThreads);
+        Regrow.Get(accelerator)(accelerator.DefaultStream, threads, source, target, oldRun, newRun, threads);
     }
 
     /// <inheritdoc/>
@@ -100,15 +141,6 @@ public sealed class DeviceKeyValueCache : KeyValueCache
         _values.Dispose();
     }
 
-    private MemoryBuffer1D<float, Stride1D.Dense> Regrown(MemoryBuffer1D<float, Stride1D.Dense> store, int oldCapacity, int newCapacity)
-    {
-        var grown = _accelerator.Allocate1D<float>(StoreElements(newCapacity));
-        Regrow.Get(_accelerator)(_accelerator.DefaultStream, (int)store.Length, store.View, grown.View, oldCapacity * HeadDim, newCapacity * HeadDim);
-        _accelerator.DefaultStream.Synchronize();
-        store.Dispose();
-        return grown;
-    }
-
     // Element index of the packed new tokens [tokens, kvHeads, HeadDim] to its slot: token t's head h starts at
     // slots[t] + h * headStride.
     private static void ScatterKernel(Index1D index, ArrayView<float> source, ArrayView<long> slots, ArrayView<float> store, long headStride, int kvHeads, int headDim)
@@ -121,11 +153,15 @@ public sealed class DeviceKeyValueCache : KeyValueCache
         store[slots[token] + (kvHead * headStride) + dim] = source[index];
     }
 
-    // A growing cache's positions are its slots: each (row, head) run of slots moves whole to its new, longer run.
-    private static void RegrowKernel(Index1D index, ArrayView<float> source, ArrayView<float> target, int oldRun, int newRun)
+    // A growing cache's positions are its slots: each (row, head) run of slots moves whole to its new, longer run. Thread i
+    // copies elements i, i + threads, ...: a store may have more elements than a launch has threads.
+    private static void RegrowKernel(Index1D index, ArrayView<float> source, ArrayView<float> target, long oldRun, long newRun, long threads)
     {
-        long run = index / oldRun;
-        long offset = index - (run * oldRun);
-        target[(run * newRun) + offset] = source[index];
+        for (long element = index; element < source.Length; element += threads)
+        {
+            long run = element / oldRun;
+            long offset = element - (run * oldRun);
+            target[(run * newRun) + offset] = source[element];
+        }
     }
 }

@@ -101,10 +101,10 @@ public abstract class KeyValueCache : IDisposable
     public bool IsDisposed { get; private set; }
 
     /// <summary>The tokens batch row <paramref name="row"/> has appended so far (its next position).</summary>
-    public long Length(int row) => _lengths[row];
+    public long Length(int row) => _lengths[CheckRow(row)];
 
     /// <summary>The keys row <paramref name="row"/> holds: its length, or the ring's capacity once it has wrapped.</summary>
-    public int HeldKeys(int row) => (int)Math.Min(_lengths[row], Capacity);
+    public int HeldKeys(int row) => (int)Math.Min(_lengths[CheckRow(row)], Capacity);
 
     /// <summary>
     /// Writes <paramref name="tokenCounts"/>[b] new tokens to each row b, after its earlier tokens. Everything is checked
@@ -226,7 +226,7 @@ public abstract class KeyValueCache : IDisposable
     public void Reset(int row)
     {
         ObjectDisposedException.ThrowIf(IsDisposed, this);
-        _lengths[row] = 0;
+        _lengths[CheckRow(row)] = 0;
     }
 
     /// <summary>Releases the cache's memory.</summary>
@@ -333,6 +333,10 @@ public abstract class KeyValueCache : IDisposable
 
         return total;
     }
+
+    private int CheckRow(int row) => (uint)row < (uint)Batch
+        ? row
+        : throw new ArgumentOutOfRangeException(nameof(row), row, $"The cache has {Batch} batch row(s): row must be 0 to {Batch - 1}.");
 
     private void CheckSinks(int sinkLogits)
     {

@@ -42,6 +42,12 @@ static class KvCacheCapacity
             return $"each query sees {right} key(s) after its own, which have not arrived when it attends";
         }
 
+        // A window that shows no key at all would size a ring of no slots (or fewer).
+        if (window.IsEmpty)
+        {
+            return $"it hides every key ({window}): no query would ever see one";
+        }
+
         if (window.SinkTokens > 0)
         {
             return $"it keeps {window.SinkTokens} sink token(s) visible, which need slots of their own beside the ring, and KernelGen's caches have none yet";

@@ -1,5 +1,6 @@
 using System;
 using System.Linq;
+using ILGPU.Runtime;
 using KernelGen.Runtime.Tests.Kernels;
 using Xunit;
 
@@ -74,5 +75,27 @@ public sealed class DeviceKvCacheTests
 
         // The ring wrapped (or the growing cache grew) on the way.
         Assert.True(cache.IsRing ? cache.Length(0) > cache.Capacity : cache.Capacity > KeyValueCache.InitialGrowingCapacity, $"{name}: length {cache.Length(0)}, capacity {cache.Capacity}");
+    }
+
+    [Fact]
+    public void GrowthCopiesEveryRunWhenTheStoreHasMoreElementsThanALaunchHasThreads()
+    {
+        // Growth launched one thread per element, (int)store.Length of them, with int run lengths: a store of more than
+        // int.MaxValue elements (16 rows x 8 KV heads x 128K keys x 128) wrapped, and copied a fraction of the keys or
+        // none. Here 3 threads copy 6 runs of 5 elements into runs of 8, 10 elements each.
+        var accelerator = _fixture.Accelerator;
+        var source = Enumerable.Range(1, 30).Select(value => (float)value).ToArray();
+        using var from = accelerator.Allocate1D(source);
+        using var to = accelerator.Allocate1D<float>(48);
+        to.MemSetToZero();
+        DeviceKeyValueCache.CopyRuns(accelerator, from.View, to.View, 5, 8, maxThreads: 3);
+        accelerator.Synchronize();
+        var expected = new float[48];
+        for (int run = 0; run < 6; run++)
+        {
+            Array.Copy(source, run * 5, expected, run * 8, 5);
+        }
+
+        Assert.Equal(expected, to.GetAsArray1D());
     }
 }

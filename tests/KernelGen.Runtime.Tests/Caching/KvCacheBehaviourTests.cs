@@ -129,4 +129,32 @@ public sealed class KvCacheBehaviourTests
         Assert.Throws<ArgumentOutOfRangeException>(() =>
             new HostKeyValueCache<SmallRingCache.BakedConstants, SmallRingCache.BakedWindow>(default, SmallRingCache.Window, 3, 9, 1, 1, 1));
     }
+
+    [Theory]
+    [InlineData(-1, 0, 1)] // Left + MaxChunk = 0 slots: the first append divided by zero
+    [InlineData(-3, 0, 2)] // -1 slots: the constructor failed with an OverflowException
+    [InlineData(2, -5, 1)]
+    public void AWindowThatHidesEveryKeyIsRefusedBeforeItSizesARing(int left, int right, int maxChunk)
+    {
+        var empty = new AttentionWindow(left, right);
+        var exception = Assert.Throws<ArgumentException>(() =>
+        {
+            using var cache = new HostKeyValueCache<SmallRingCache.BakedConstants, RuntimeWindowBounds>(new RuntimeWindowBounds(empty), empty, maxChunk, null, 1, 1, 1);
+            cache.Append(new float[16 * maxChunk], new float[16 * maxChunk], new[] { maxChunk });
+        });
+        Assert.Contains($"it hides every key (Left + Right = {left + right} < 0)", exception.Message);
+    }
+
+    [Fact]
+    public void ARowOutsideTheBatchIsAnArgumentError()
+    {
+        // Reset, Length and HeldKeys threw IndexOutOfRangeException, which names neither the argument nor the rows there are.
+        using var cache = SmallRingCache.CreateCache(batch: 2, heads: 1, kvHeads: 1);
+        foreach (var call in new Action[] { () => cache.Reset(2), () => cache.Length(-1), () => cache.HeldKeys(2) })
+        {
+            var exception = Assert.Throws<ArgumentOutOfRangeException>(call);
+            Assert.Equal("row", exception.ParamName);
+            Assert.Contains("2 batch row(s): row must be 0 to 1", exception.Message);
+        }
+    }
 }
