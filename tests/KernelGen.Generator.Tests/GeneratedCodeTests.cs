@@ -29,6 +29,16 @@ public sealed class GeneratedCodeTests
         """);
 
     [Fact]
+    public void StreamingLlmSinkTokensWithACache() => VerifyClean("""
+        using KernelGen;
+        namespace Models;
+        [AttentionKernel(HeadDim = 64)]
+        [SlidingWindow(Left = 1019, Right = 0, Inclusive = true, SinkTokens = 4)]
+        [KvCache(MaxChunk = 1)]
+        public static partial class StreamingAttention;
+        """);
+
+    [Fact]
     public void NoMask() => VerifyClean("""
         using KernelGen;
         [AttentionKernel(HeadDim = 32)]

@@ -94,28 +94,39 @@ internal static class CacheEmitter
     {
         yield return $"An append of n <= {cache.MaxChunk} tokens at position p; keys are written before the queries attend:";
         yield return string.Empty;
-        if (window.Left is not int left || cache.Capacity is not int capacity)
+        const string Appended = "p .. p + n - 1";
+        if (cache.Capacity is not int capacity)
         {
             const string Earlier = "0 .. p - 1";
-        const string Appended = "p .. p + n - 1";
-        yield return $"  keys  {Earlier} | {Appended}";
-        yield return $"        {Brace(Earlier.Length, "all")}   {Brace(Appended.Length, "n new")}";
-        yield return "        ^ query p sees back to key 0";
-        yield return $"        {new string(' ', Earlier.Length + 3)}^ queries p .. p + n - 1 attend now";
-        yield return string.Empty;
+            yield return $"  keys  {Earlier} | {Appended}";
+            yield return $"        {Brace(Earlier.Length, "all")}   {Brace(Appended.Length, "n new")}";
+            yield return "        ^ query p sees back to key 0";
+            yield return $"        {new string(' ', Earlier.Length + 3)}^ queries p .. p + n - 1 attend now";
+            yield return string.Empty;
             yield return "The window has no left bound, so the cache keeps every key: its memory grows with the sequence";
             yield return "(it doubles its room when a row outgrows it).";
             yield break;
         }
 
-        var held = $"p - {left} .. p - 1";
-        const string New = "p .. p + n - 1";
-        yield return $"  keys  {held} | {New}";
-        yield return $"        {Brace(held.Length, $"Left = {left}")}   {Brace(New.Length, "n new")}";
-        yield return $"        ^ query p sees back to key p - {left}";
+        // How far back a new query reaches: Left, or to the start of its chunk.
+        var sinks = window.SinkTokens;
+        var reach = KvCacheCapacity.Capacity(window, cache.MaxChunk)!.Value - cache.MaxChunk - sinks;
+        var held = $"p - {reach} .. p - 1";
+        var reachLabel = window.ChunkSize.HasValue ? $"at most {reach}" : $"Left = {reach}";
+        yield return $"  keys  {held} | {Appended}";
+        yield return $"        {Brace(held.Length, reachLabel)}   {Brace(Appended.Length, "n new")}";
+        yield return $"        ^ query p sees back to key p - {reach}{(window.ChunkSize.HasValue ? " at most (its chunk's start)" : string.Empty)}";
         yield return $"        {new string(' ', held.Length + 3)}^ queries p .. p + n - 1 attend now";
         yield return string.Empty;
-        yield return $"Held: the last {capacity} positions ({(capacity > left + cache.MaxChunk ? $"as pinned; Left + MaxChunk = {left + cache.MaxChunk} would do" : "Left + MaxChunk")}); position j sits in slot j % {capacity},";
+        var size = capacity > reach + cache.MaxChunk + sinks ? $"as pinned; {cache.Rule} would do" : cache.Rule;
+        if (sinks > 0)
+        {
+            yield return $"Held ({size}): the sink tokens, keys 0 .. {sinks - 1}, in slots 0 .. {sinks - 1} for good, and the last {capacity - sinks}";
+            yield return $"other positions: position j >= {sinks} sits in slot {sinks} + (j - {sinks}) % {capacity - sinks}, written again only after its key has left every window.";
+            yield break;
+        }
+
+        yield return $"Held: the last {capacity} positions ({size}); position j sits in slot j % {capacity},";
         yield return "and a slot is written again only after its key has left every window.";
     }
 

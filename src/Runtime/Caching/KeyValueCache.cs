@@ -143,12 +143,13 @@ public abstract class KeyValueCache : IDisposable
         }
 
         var slots = new long[tokens];
+        var layout = Layout(0, 0, 0, writesLogSumExp: false);
         long token = 0;
         for (int row = 0; row < Batch; row++)
         {
             for (int position = 0; position < tokenCounts[row]; position++)
             {
-                slots[token++] = RowStart(row) + (((_lengths[row] + position) % Capacity) * HeadDim);
+                slots[token++] = RowStart(row) + (layout.KeySlot(_lengths[row] + position) * HeadDim);
             }
         }
 
@@ -298,9 +299,13 @@ public abstract class KeyValueCache : IDisposable
             maxKeys = Math.Max(maxKeys, keys);
         }
 
-        var geometry = SequenceGeometry.Cache(Batch, Heads, KvHeads, HeadDim, Capacity, IsRing, tokens, maxQueries, maxKeys, writesLogSumExp);
+        var geometry = Layout(tokens, maxQueries, maxKeys, writesLogSumExp);
         Run(q, sinkLogits, output, logSumExp, geometry, sequences);
     }
+
+    // The cache's slots as the kernels address them: a ring keeps the window's sink tokens in slots of their own.
+    private SequenceGeometry Layout(long tokens, int maxQueries, int maxKeys, bool writesLogSumExp) =>
+        SequenceGeometry.Cache(Batch, Heads, KvHeads, HeadDim, Capacity, IsRing, Window.SinkTokens, tokens, maxQueries, maxKeys, writesLogSumExp);
 
     // Counts must be one per row; an append adds at most MaxChunk; an attend reaches at most MaxChunk back, into what was appended.
     private long CheckCounts(ReadOnlySpan<int> counts, string name, bool appending)

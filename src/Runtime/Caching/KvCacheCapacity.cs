@@ -12,6 +12,8 @@ namespace KernelGen;
 /// Chunked attention reaches back at most <c>ChunkSize - 1</c> keys (to the start of the query's chunk), so the ring
 /// holds <c>min(Left, ChunkSize - 1) + MaxChunk</c> keys; a query at position <c>p</c> with <c>p mod ChunkSize</c> at
 /// least <c>min(Left, ChunkSize - 1)</c> reaches that far, so no smaller ring serves every append sequence.
+/// Sink tokens (the first <c>SinkTokens</c> positions, visible to every later query) keep slots of their own before the
+/// ring, for <c>SinkTokens + Left + MaxChunk</c> in all.
 /// This file is compiled into both the runtime and the generator.
 /// </remarks>
 #if KERNELGEN_GENERATOR
@@ -48,14 +50,9 @@ static class KvCacheCapacity
             return $"it hides every key ({window}): no query would ever see one";
         }
 
-        if (window.SinkTokens > 0)
+        if (Reach(window) is long reach && window.SinkTokens + reach + maxChunk > int.MaxValue)
         {
-            return $"it keeps {window.SinkTokens} sink token(s) visible, which need slots of their own beside the ring, and KernelGen's caches have none yet";
-        }
-
-        if (Reach(window) is long reach && reach + maxChunk > int.MaxValue)
-        {
-            return $"{ReachName(window)} + MaxChunk = {reach + maxChunk} keys is more than a ring can index (int.MaxValue); leave Left unbounded for a cache that grows";
+            return $"{ReachName(window)} + MaxChunk = {window.SinkTokens + reach + maxChunk} keys is more than a ring can index (int.MaxValue); leave Left unbounded for a cache that grows";
         }
 
         return null;
@@ -65,11 +62,13 @@ static class KvCacheCapacity
     /// Keys per batch row and key/value head: <c>Left + maxChunk</c>, <c>min(Left, ChunkSize - 1) + maxChunk</c> when
     /// chunked, or <see langword="null"/> for a window that reaches every earlier key (the cache grows).
     /// </summary>
-    public static int? Capacity(AttentionWindow window, int maxChunk) => Reach(window) is long reach ? (int)(reach + maxChunk) : null;
+    public static int? Capacity(AttentionWindow window, int maxChunk) => Reach(window) is long reach ? (int)(window.SinkTokens + reach + maxChunk) : null;
 
     /// <summary>The rule with its numbers, for example <c>Left + MaxChunk = 4095 + 512 = 4607 keys</c>.</summary>
     public static string Rule(AttentionWindow window, int maxChunk) => Reach(window) is long reach
-        ? $"{ReachName(window)} + MaxChunk = {reach} + {maxChunk} = {reach + maxChunk} keys"
+        ? window.SinkTokens > 0
+            ? $"{ReachName(window)} + MaxChunk = {window.SinkTokens} + {reach} + {maxChunk} = {window.SinkTokens + reach + maxChunk} keys"
+            : $"{ReachName(window)} + MaxChunk = {reach} + {maxChunk} = {reach + maxChunk} keys"
         : "no fixed capacity: the window has no left bound, so every key stays visible and the cache grows with the sequence";
 
     // How far before its own position a query can see: Left, or up to the start of its chunk.
@@ -81,8 +80,10 @@ static class KvCacheCapacity
         _ => null,
     };
 
+    // Sink tokens keep slots of their own before the ring (they combine with a left bound only, never with chunks).
     private static string ReachName(AttentionWindow window) => (window.Left, window.ChunkSize) switch
     {
+        (int, null) when window.SinkTokens > 0 => "SinkTokens + Left",
         (int, int) => "min(Left, ChunkSize - 1)",
         (null, int) => "ChunkSize - 1",
         _ => "Left",

@@ -230,7 +230,7 @@ internal static unsafe class QueryBlock
         // The end of the run of keys from key that lie in consecutive slots, at most end.
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public int ContiguousEnd(int key, int end) =>
-            _geometry.RingCapacity == 0 ? end : (int)Math.Min(end, key + _geometry.RingCapacity - _geometry.KeySlot(key));
+            (int)Math.Min(end, key + _geometry.ContiguousSlots(key));
 
         // Asks for keys [from, to) ahead of use, a cache line at a time.
         public void Prefetch(int from, int to, int headDim)

@@ -39,6 +39,12 @@ public readonly struct SequenceGeometry
     /// </summary>
     public readonly int RingCapacity;
 
+    /// <summary>
+    /// Of a ring's slots, how many the first key positions keep for good (a window's sink tokens): position
+    /// <c>p &lt; SinkSlots</c> lies in slot <c>p</c>, later ones circle through the other <c>RingCapacity - SinkSlots</c>.
+    /// </summary>
+    public readonly int SinkSlots;
+
     /// <summary>Log-sum-exp elements from one head to the next, at one query.</summary>
     public readonly long LogSumExpHeadStride;
 
@@ -54,7 +60,7 @@ public readonly struct SequenceGeometry
     /// <summary>Creates a geometry from its strides; prefer <see cref="Dense"/>, <see cref="Packed"/> and <see cref="Cache"/>.</summary>
     public SequenceGeometry(
         int sequences, int heads, int kvHeads, int headDim, long keyRowStride, long keyHeadStride, int ringCapacity,
-        long logSumExpHeadStride, int maxQueryCount, int maxKeyCount, bool writesLogSumExp)
+        long logSumExpHeadStride, int maxQueryCount, int maxKeyCount, bool writesLogSumExp, int sinkSlots = 0)
     {
         Sequences = sequences;
         Heads = heads;
@@ -64,6 +70,7 @@ public readonly struct SequenceGeometry
         KeyRowStride = keyRowStride;
         KeyHeadStride = keyHeadStride;
         RingCapacity = ringCapacity;
+        SinkSlots = sinkSlots;
         LogSumExpHeadStride = logSumExpHeadStride;
         MaxQueryCount = maxQueryCount;
         MaxKeyCount = maxKeyCount;
@@ -95,8 +102,8 @@ public readonly struct SequenceGeometry
     /// A KV cache: keys and values <c>[batch, kvHeads, capacity, HeadDim]</c>, a ring when <paramref name="ring"/>;
     /// queries packed <c>[totalQ, heads, HeadDim]</c>, log-sum-exp <c>[heads, totalQ]</c>.
     /// </summary>
-    public static SequenceGeometry Cache(int sequences, int heads, int kvHeads, int headDim, int capacity, bool ring, long totalQueries, int maxQueryCount, int maxKeyCount, bool writesLogSumExp) =>
-        new(sequences, heads, kvHeads, headDim, headDim, (long)capacity * headDim, ring ? capacity : 0, totalQueries, maxQueryCount, maxKeyCount, writesLogSumExp);
+    public static SequenceGeometry Cache(int sequences, int heads, int kvHeads, int headDim, int capacity, bool ring, int sinkSlots, long totalQueries, int maxQueryCount, int maxKeyCount, bool writesLogSumExp) =>
+        new(sequences, heads, kvHeads, headDim, headDim, (long)capacity * headDim, ring ? capacity : 0, totalQueries, maxQueryCount, maxKeyCount, writesLogSumExp, ring ? sinkSlots : 0);
 
     /// <summary>Where element 0 of query (or output) row <c>[query, head]</c> of <paramref name="sequence"/> starts.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -108,7 +115,13 @@ public readonly struct SequenceGeometry
     /// 64-bit remainder is a long software routine on GPUs, and kernels take it for every key element they load.
     /// </remarks>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public long KeySlot(long key) => RingCapacity == 0 ? key : (int)key % RingCapacity;
+    public long KeySlot(long key) =>
+        RingCapacity == 0 || key < SinkSlots ? key : SinkSlots + ((int)key - SinkSlots) % (RingCapacity - SinkSlots);
+
+    /// <summary>How many positions from <paramref name="key"/> on lie in consecutive slots (before the ring wraps, or the sink slots end).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public long ContiguousSlots(long key) =>
+        RingCapacity == 0 ? int.MaxValue : key < SinkSlots ? SinkSlots - key : RingCapacity - KeySlot(key);
 
     /// <summary>Where element 0 of key (or value) position <paramref name="key"/> of <paramref name="kvHead"/> starts.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -151,13 +151,15 @@ public static class SequenceInputs
         {
             // Both window edges move with the query, so the first query that sees any key sees the earliest key of all.
             long firstSeeing = window.HasRightBound ? Math.Max(0, -(sequence.DiagonalOffset + window.Right)) : 0;
-            long oldestHeld = (long)sequence.KeyCount - geometry.RingCapacity;
+            // Positions below SinkSlots keep their own slots; the ring holds the latest of the others.
+            long oldestHeld = (long)sequence.KeyCount - (geometry.RingCapacity - geometry.SinkSlots);
             if (firstSeeing < sequence.QueryCount
                 && WindowMask.VisibleKeys(window, firstSeeing, sequence.DiagonalOffset, sequence.KeyCount) is { IsEmpty: false } keys
-                && keys.Start < oldestHeld)
+                && Math.Max(keys.Start, geometry.SinkSlots) < Math.Min(keys.End, oldestHeld))
             {
+                var sinks = geometry.SinkSlots > 0 ? $" besides keys 0 to {geometry.SinkSlots - 1}" : string.Empty;
                 throw new ArgumentException(
-                    $"sequences[{index}]'s query {firstSeeing} sees key {keys.Start}, but a ring of {geometry.RingCapacity} slots holding {sequence.KeyCount} keys keeps only keys {oldestHeld} and later.", Parameter);
+                    $"sequences[{index}]'s query {firstSeeing} sees key {Math.Max(keys.Start, geometry.SinkSlots)}, but a ring of {geometry.RingCapacity} slots holding {sequence.KeyCount} keys keeps only keys {oldestHeld} and later{sinks}.", Parameter);
             }
         }
     }

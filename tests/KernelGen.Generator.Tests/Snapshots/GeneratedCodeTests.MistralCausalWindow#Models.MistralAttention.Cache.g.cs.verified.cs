@@ -29,7 +29,7 @@ static partial class MistralAttention
     ///         ^ query p sees back to key p - 4095
     ///                             ^ queries p .. p + n - 1 attend now
     ///
-    /// Held: the last 4607 positions (Left + MaxChunk); position j sits in slot j % 4607,
+    /// Held: the last 4607 positions (Left + MaxChunk = 4095 + 512 = 4607 keys); position j sits in slot j % 4607,
     /// and a slot is written again only after its key has left every window.
     /// </code>
     /// </remarks>

@@ -18,3 +18,9 @@ public static partial class PinnedLargerCache;
 [SlidingWindow(Left = 7, Right = 0, Inclusive = true)]
 [KvCache(MaxChunk = 3)]
 public static partial class SmallRingCache;
+
+// StreamingLLM: the first 2 keys stay visible beside a 7-key window; they keep slots of their own (2 + 6 + 3 = 11).
+[AttentionKernel(HeadDim = 16)]
+[SlidingWindow(Left = 6, Right = 0, Inclusive = true, SinkTokens = 2)]
+[KvCache(MaxChunk = 3)]
+public static partial class SinkTokenCache;

@@ -18,7 +18,7 @@ public sealed class DeviceKvCacheTests
 
     public DeviceKvCacheTests(AcceleratorFixture fixture) => _fixture = fixture;
 
-    public static TheoryData<string> Specs() => new() { nameof(SmallRingCache), nameof(PinnedLargerCache), nameof(GrowingCache) };
+    public static TheoryData<string> Specs() => new() { nameof(SmallRingCache), nameof(PinnedLargerCache), nameof(GrowingCache), nameof(SinkTokenCache) };
 
     [Theory]
     [MemberData(nameof(Specs))]
@@ -30,6 +30,8 @@ public sealed class DeviceKvCacheTests
                 SmallRingCache.Window, SmallRingCache.HeadDim, (double)SmallRingCache.SoftmaxScale, 0.0, false),
             nameof(PinnedLargerCache) => ((b, h, kv) => PinnedLargerCache.CreateCache(_fixture.Accelerator, b, h, kv),
                 PinnedLargerCache.Window, PinnedLargerCache.HeadDim, PinnedLargerCache.SoftmaxScale, PinnedLargerCache.LogitSoftCap, true),
+            nameof(SinkTokenCache) => ((b, h, kv) => SinkTokenCache.CreateCache(_fixture.Accelerator, b, h, kv),
+                SinkTokenCache.Window, SinkTokenCache.HeadDim, SinkTokenCache.SoftmaxScale, 0.0, false),
             _ => ((b, h, kv) => GrowingCache.CreateCache(KernelGenDevice.OnAccelerator(_fixture.Accelerator), b, h, kv),
                 GrowingCache.Window, GrowingCache.HeadDim, GrowingCache.SoftmaxScale, 0.0, false),
         };
@@ -50,7 +52,7 @@ public sealed class DeviceKvCacheTests
         cache.Reset();
         var history = new CacheHistory(Batch, Heads, KvHeads, headDim);
         var sinks = hasSinks ? new[] { 0.5f, -1f, 2f, float.NegativeInfinity } : Array.Empty<float>();
-        int steps = name == nameof(GrowingCache) ? 24 : 9;
+        int steps = name == nameof(GrowingCache) ? 24 : name == nameof(SinkTokenCache) ? 12 : 9;
         for (int step = 0; step < steps; step++)
         {
             var counts = Enumerable.Range(0, Batch).Select(row => (step + row) % 4 == 3 ? 0 : random.Next(1, cache.MaxChunk + 1)).ToArray();

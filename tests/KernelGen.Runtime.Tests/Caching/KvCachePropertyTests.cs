@@ -10,7 +10,7 @@ namespace KernelGen.Runtime.Tests.Caching;
 /// <summary>
 /// The host KV cache against full-history attention from the fp64 reference, after every step of random chunk
 /// sequences: prefill chunks of varied sizes, then decode steps, each batch row at its own length, for random windows
-/// (bounded and unbounded, right bounds of 0 and below), GQA, sinks and soft cap. Stale slots hold NaN, so a key
+/// (bounded and unbounded, right bounds of 0 and below, chunked, with sink tokens), GQA, sinks and soft cap. Stale slots hold NaN, so a key
 /// outside the window that reached an output would show; and a ring never holds more than its capacity.
 /// </summary>
 public sealed class KvCachePropertyTests
@@ -120,9 +120,10 @@ public sealed class KvCachePropertyTests
         // Rings that wrapped and growing caches that grew, right bounds of 0 and below, with and without sinks.
         Assert.Contains("ring wrapped", kinds);
         Assert.Contains("ring wrapped right<0", kinds);
-        Assert.Contains("ring wrapped sinks", kinds);
+        Assert.Contains(kinds, kind => kind.StartsWith("ring wrapped", StringComparison.Ordinal) && kind.EndsWith(" sinks", StringComparison.Ordinal));
         Assert.Contains("growing grew", kinds);
         Assert.Contains("ring wrapped chunked", kinds);
+        Assert.Contains(kinds, kind => kind.StartsWith("ring wrapped sink-tokens", StringComparison.Ordinal));
     }
 
     /// <summary>
@@ -185,7 +186,10 @@ public sealed class KvCachePropertyTests
 
         // A quarter are chunked (Llama 4's local layers), so the ring is sized by the chunk when it is the nearer limit.
         int? chunk = random.Next(4) == 0 ? random.Next(Math.Max(1, 1 - right), 40) : null;
-        return new AttentionWindow(left, right, chunkSize: chunk);
+
+        // A quarter of the other bounded ones keep StreamingLLM's sink tokens, in slots of their own before the ring.
+        int sinkTokens = chunk is null && left is not null && random.Next(4) == 0 ? random.Next(1, 5) : 0;
+        return new AttentionWindow(left, right, chunkSize: chunk, sinkTokens: sinkTokens);
     }
 
     private static float[] RandomValues(Random random, int count, double scale) =>
@@ -196,6 +200,7 @@ public sealed class KvCachePropertyTests
         string kind = !cache.IsRing ? (cache.Capacity > Math.Max(cache.MaxChunk, KeyValueCache.InitialGrowingCapacity) ? "growing grew" : "growing")
             : Enumerable.Range(0, cache.Batch).Any(row => cache.Length(row) > cache.Capacity) ? "ring wrapped" : "ring";
         return kind
+            + (window.SinkTokens > 0 ? " sink-tokens" : string.Empty)
             + (window.ChunkSize.HasValue ? " chunked" : string.Empty)
             + (window.Right < 0 ? " right<0" : string.Empty)
             + (spec.HasSinks ? " sinks" : string.Empty);

@@ -54,7 +54,7 @@ public sealed class IlgpuSplitKeyTests
         }
 
         var (keys, values, layouts) = RingOf(spec, histories, kvHeads, capacity);
-        var geometry = SequenceGeometry.Cache(histories.Length, heads, kvHeads, spec.HeadDim, capacity, ring: true,
+        var geometry = SequenceGeometry.Cache(histories.Length, heads, kvHeads, spec.HeadDim, capacity, ring: true, sinkSlots: 0,
             newQueries.Sum(), newQueries.Max(), keyCounts.Max(), writesLogSumExp: true);
         var (output, logSumExp) = Run(spec, histories, keys, values, sinks, geometry, layouts);
 
@@ -142,7 +142,7 @@ public sealed class IlgpuSplitKeyTests
         var spec = SequenceSpecUnderTest.Named(nameof(SplitDecodeSinks));
         var history = SequenceHistory.Random(4, 40, 2, 1, spec.HeadDim, new Random(1));
         var (keys, values, layouts) = RingOf(spec, new[] { history }, 1, 24);
-        var geometry = SequenceGeometry.Cache(1, 2, 1, spec.HeadDim, 24, ring: true, 4, 4, 40, writesLogSumExp: true);
+        var geometry = SequenceGeometry.Cache(1, 2, 1, spec.HeadDim, 24, ring: true, sinkSlots: 0, 4, 4, 40, writesLogSumExp: true);
         var error = Assert.Throws<ArgumentException>(() => Run(spec, new[] { history }, keys, values, new float[2], geometry, layouts));
         Assert.Contains("sequences[0]'s query 0 sees key 15, but a ring of 24 slots holding 40 keys keeps only keys 16 and later", error.Message);
     }
