@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
+using KernelGen.Runtime.Tests.Kernels;
 
 namespace KernelGen.Runtime.Tests.Caching;
 
@@ -46,31 +47,15 @@ internal sealed class CacheHistory
     /// </summary>
     public (double[] Output, double[] LogSumExp) Expected(float[] q, int[] counts, AttentionWindow window, ReferenceAttention.Options options, float[] sinks)
     {
-        int tokens = counts.Sum();
-        var output = new double[q.Length];
-        var logSumExp = new double[tokens * _heads];
         int queryRow = _heads * _headDim;
+        var sequences = new List<SequenceHistory>();
         int start = 0;
         for (int row = 0; row < counts.Length; row++)
         {
-            int n = counts[row];
-            if (n > 0)
-            {
-                var shape = new AttentionShape(1, n, Length(row), _heads, _kvHeads);
-                var result = ReferenceAttention.Compute(q.AsSpan(start * queryRow, n * queryRow), _keys[row].ToArray(), _values[row].ToArray(), shape, _headDim, window, options, sinks);
-                result.Output.CopyTo(output, start * queryRow);
-                for (int head = 0; head < _heads; head++)
-                {
-                    for (int query = 0; query < n; query++)
-                    {
-                        logSumExp[(head * tokens) + start + query] = result.LogSumExp[(head * n) + query];
-                    }
-                }
-            }
-
-            start += n;
+            sequences.Add(new SequenceHistory(counts[row], Length(row), q[(start * queryRow)..((start + counts[row]) * queryRow)], _keys[row].ToArray(), _values[row].ToArray()));
+            start += counts[row];
         }
 
-        return (output, logSumExp);
+        return SequenceHistory.Reference(sequences, _heads, _kvHeads, _headDim, window, options, sinks);
     }
 }

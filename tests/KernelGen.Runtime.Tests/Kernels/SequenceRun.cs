@@ -54,15 +54,24 @@ public sealed record SequenceSpecUnderTest(
 
     public static SequenceSpecUnderTest Named(string name) => All.Single(spec => spec.Name == name);
 
+    /// <summary>The fp64 reference for this spec on <paramref name="sequences"/>: see <see cref="SequenceHistory.Reference"/>.</summary>
+    public (double[] Output, double[] LogSumExp) Reference(IReadOnlyList<SequenceHistory> sequences, int heads, int kvHeads, float[] sinks) =>
+        SequenceHistory.Reference(sequences, heads, kvHeads, HeadDim, Window, Options, sinks);
+}
+
+/// <summary>One sequence's queries and its full key history, dense: <c>q</c> <c>[queries, heads, HeadDim]</c>, <c>k</c> and <c>v</c> <c>[keys, kvHeads, HeadDim]</c>.</summary>
+public sealed record SequenceHistory(int Queries, int Keys, float[] Q, float[] K, float[] V)
+{
     /// <summary>
-    /// The fp64 reference for sequences given by their full histories (<see cref="SequenceHistory"/>), packed as the kernels
-    /// write them: output <c>[tokens, heads, HeadDim]</c>, log-sum-exp <c>[heads, tokens]</c>. A sequence without keys gives
-    /// zeros and the sink logit (or -inf, or +inf for a +inf sink) as its log-sum-exp.
+    /// The fp64 reference for sequences given by their full histories, packed as the kernels write them: output
+    /// <c>[tokens, heads, HeadDim]</c>, log-sum-exp <c>[heads, tokens]</c>. A sequence without keys gives zeros and the sink
+    /// logit (or -inf without sinks) as its log-sum-exp.
     /// </summary>
-    public (double[] Output, double[] LogSumExp) Reference(IReadOnlyList<SequenceHistory> sequences, int heads, int kvHeads, float[] sinks)
+    public static (double[] Output, double[] LogSumExp) Reference(
+        IReadOnlyList<SequenceHistory> sequences, int heads, int kvHeads, int headDim, AttentionWindow window, ReferenceAttention.Options options, float[] sinks)
     {
         var tokens = sequences.Sum(sequence => sequence.Queries);
-        var output = new double[tokens * heads * HeadDim];
+        var output = new double[tokens * heads * headDim];
         var logSumExp = new double[heads * tokens];
         var start = 0;
         foreach (var sequence in sequences)
@@ -70,8 +79,8 @@ public sealed record SequenceSpecUnderTest(
             if (sequence.Queries > 0 && sequence.Keys > 0)
             {
                 var shape = new AttentionShape(1, sequence.Queries, sequence.Keys, heads, kvHeads);
-                var expected = ReferenceAttention.Compute(sequence.Q, sequence.K, sequence.V, shape, HeadDim, Window, Options, sinks);
-                expected.Output.CopyTo(output, start * heads * HeadDim);
+                var expected = ReferenceAttention.Compute(sequence.Q, sequence.K, sequence.V, shape, headDim, window, options, sinks);
+                expected.Output.CopyTo(output, start * heads * headDim);
                 for (var head = 0; head < heads; head++)
                 {
                     Array.Copy(expected.LogSumExp, head * sequence.Queries, logSumExp, (head * tokens) + start, sequence.Queries);
@@ -83,7 +92,7 @@ public sealed record SequenceSpecUnderTest(
                 {
                     for (var query = 0; query < sequence.Queries; query++)
                     {
-                        logSumExp[(head * tokens) + start + query] = HasSinks ? sinks[head] : double.NegativeInfinity;
+                        logSumExp[(head * tokens) + start + query] = sinks.Length > 0 ? sinks[head] : double.NegativeInfinity;
                     }
                 }
             }
@@ -93,11 +102,7 @@ public sealed record SequenceSpecUnderTest(
 
         return (output, logSumExp);
     }
-}
 
-/// <summary>One sequence's queries and its full key history, dense: <c>q</c> <c>[queries, heads, HeadDim]</c>, <c>k</c> and <c>v</c> <c>[keys, kvHeads, HeadDim]</c>.</summary>
-public sealed record SequenceHistory(int Queries, int Keys, float[] Q, float[] K, float[] V)
-{
     /// <summary>Uniform values in [-2, 2) from <paramref name="random"/>.</summary>
     public static SequenceHistory Random(int queries, int keys, int heads, int kvHeads, int headDim, Random random) =>
         new(queries, keys, Fill(queries * heads * headDim, random), Fill(keys * kvHeads * headDim, random), Fill(keys * kvHeads * headDim, random));

@@ -76,40 +76,16 @@ public sealed class VarlenCpuTests
         var logSumExp = new float[heads * cuQ[^1]];
         forward(q, k, v, sinks, output, logSumExp, cuQ, cuK, heads, kvHeads);
 
-        for (int sequence = 0; sequence < queryLengths.Length; sequence++)
-        {
-            int n = queryLengths[sequence], m = keyLengths[sequence];
-            if (n == 0)
-            {
-                continue;
-            }
-
-            var expectedOutput = new double[n * heads * headDim];
-            var expectedLogSumExp = new double[heads * n];
-            if (m > 0)
-            {
-                var shape = new AttentionShape(1, n, m, heads, kvHeads);
-                var result = ReferenceAttention.Compute(
-                    q.AsSpan(cuQ[sequence] * heads * headDim, n * heads * headDim), k.AsSpan(cuK[sequence] * kvHeads * headDim, m * kvHeads * headDim),
-                    v.AsSpan(cuK[sequence] * kvHeads * headDim, m * kvHeads * headDim), shape, headDim, window, new(scale, softCap), sinks);
-                expectedOutput = result.Output;
-                expectedLogSumExp = result.LogSumExp;
-            }
-            else
-            {
-                // No keys at all: zeros, and the sink logit (or -inf) as the log-sum-exp.
-                for (int head = 0; head < heads; head++)
-                {
-                    Array.Fill(expectedLogSumExp, hasSinks ? sinks[head] : double.NegativeInfinity, head * n, n);
-                }
-            }
-
-            var outputError = ErrorReport.Compare(output.AsSpan(cuQ[sequence] * heads * headDim, n * heads * headDim), expectedOutput);
-            Assert.True(outputError.MaxAbsolute <= 1e-5, $"{name}, sequence {sequence} ({n} queries, {m} keys), {window}: output {outputError}");
-            var rowLogSumExp = Enumerable.Range(0, heads).SelectMany(head => logSumExp.Skip((head * cuQ[^1]) + cuQ[sequence]).Take(n)).ToArray();
-            var logSumExpError = ErrorReport.Compare(rowLogSumExp, expectedLogSumExp, relativeFloor: 1);
-            Assert.True(logSumExpError.MaxRelative <= 1e-5, $"{name}, sequence {sequence}: log-sum-exp {logSumExpError}");
-        }
+        var sequences = queryLengths.Select((n, sequence) => new SequenceHistory(
+            n, keyLengths[sequence],
+            q[(cuQ[sequence] * heads * headDim)..(cuQ[sequence + 1] * heads * headDim)],
+            k[(cuK[sequence] * kvHeads * headDim)..(cuK[sequence + 1] * kvHeads * headDim)],
+            v[(cuK[sequence] * kvHeads * headDim)..(cuK[sequence + 1] * kvHeads * headDim)])).ToArray();
+        var expected = SequenceHistory.Reference(sequences, heads, kvHeads, headDim, window, new(scale, softCap), sinks);
+        var outputError = ErrorReport.Compare(output, expected.Output);
+        Assert.True(outputError.MaxAbsolute <= 1e-5, $"{name}, {window}: output {outputError}");
+        var logSumExpError = ErrorReport.Compare(logSumExp, expected.LogSumExp, relativeFloor: 1);
+        Assert.True(logSumExpError.MaxRelative <= 1e-5, $"{name}, {window}: log-sum-exp {logSumExpError}");
     }
 
     private static int[] Offsets(int[] lengths)
