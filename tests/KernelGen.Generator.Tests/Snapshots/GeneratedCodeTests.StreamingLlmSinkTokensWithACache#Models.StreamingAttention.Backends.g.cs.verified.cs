@@ -14,7 +14,44 @@ static partial class StreamingAttention
 
     // TransformerEngine cannot express this window: TransformerEngine has no sink tokens: its parameters cannot keep the first 4 keys visible beside the window.
 
-    // FlexAttention cannot express this window: FlexAttention has no sink tokens: its parameters cannot keep the first 4 keys visible beside the window.
+    /// <summary>
+    /// FlexAttention's parameters for this window (keys [i - 1019, i + 0] and sink keys [0, 4) (bottom-right)), in its own convention.
+    /// </summary>
+    /// <remarks>
+    /// <code>
+    /// def mask_mod(b, h, q_idx, kv_idx):
+    ///     q = q_idx + (KV_LEN - Q_LEN)  # bottom-right alignment
+    ///     return ((q - kv_idx &lt;= 1019) &amp; (kv_idx - q &lt;= 0)) | ((kv_idx &lt; 4) &amp; (kv_idx - q &lt;= 0))
+    /// block_mask = create_block_mask(mask_mod, B, H, Q_LEN, KV_LEN)
+    /// out = flex_attention(q, k, v, block_mask=block_mask)
+    /// </code>
+    /// </remarks>
+    public static class FlexAttention
+    {
+        /// <summary>mask_mod: q_idx - kv_idx &lt;= WindowLeft.</summary>
+        public const int WindowLeft = 1019;
+
+        /// <summary>mask_mod: kv_idx - q_idx &lt;= WindowRight.</summary>
+        public const int WindowRight = 0;
+
+        /// <summary>Sink mask_mod: kv_idx &lt; SinkTokens (and the right bound), or'ed with the window.</summary>
+        public const int SinkTokens = 4;
+
+        /// <summary>FlexAttention sees raw indices: bottom-right windows shift q_idx by KV_LEN - Q_LEN.</summary>
+        public const global::KernelGen.WindowAlignment Alignment = global::KernelGen.WindowAlignment.BottomRight;
+
+        /// <summary>The parameters as a value, for code that passes them on.</summary>
+        public static global::KernelGen.FlexAttentionWindow Parameters => new(WindowLeft, WindowRight, Alignment, null, SinkTokens);
+
+        /// <summary>FlexAttention's own visibility test, with its own arithmetic and names.</summary>
+        public static bool IsVisible(int qIdx, int kvIdx, int qLen, int kvLen)
+        {
+            long q = qIdx + ((long)kvLen - qLen);
+            return kvIdx >= 0
+                && kvIdx < kvLen
+                && ((q - kvIdx <= WindowLeft && kvIdx - q <= WindowRight) || (kvIdx < SinkTokens && kvIdx - q <= WindowRight));
+        }
+    }
 
     // HF transformers cannot express this window: HF transformers has no sink tokens: its parameters cannot keep the first 4 keys visible beside the window.
 

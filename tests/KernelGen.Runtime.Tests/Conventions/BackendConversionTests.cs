@@ -14,11 +14,15 @@ public sealed class BackendConversionTests
 {
     public static TheoryData<Backend> Backends() => new(BackendDescriptor.All.Select(descriptor => descriptor.Backend));
 
+    // Plain bands, and sometimes chunks (1 to 9 keys) or sink tokens (1 to 5, with a left bound), which backends that
+    // cannot express them refuse.
     private static readonly Gen<AttentionWindow> Windows =
-        Gen.Select(Gen.Int[-4, 24], Gen.Int[-4, 24], Gen.Bool)
-            .Select((left, right, bottomRight) => new AttentionWindow(
+        Gen.Select(Gen.Int[-4, 24], Gen.Int[-4, 24], Gen.Bool, Gen.Int[-12, 9], Gen.Int[-12, 5])
+            .Select((left, right, bottomRight, chunk, sinks) => new AttentionWindow(
                 left == -4 ? null : left, right == -4 ? null : right,
-                bottomRight ? WindowAlignment.BottomRight : WindowAlignment.TopLeft));
+                bottomRight ? WindowAlignment.BottomRight : WindowAlignment.TopLeft,
+                chunkSize: chunk >= 1 ? chunk : null,
+                sinkTokens: sinks >= 1 && left != -4 && chunk < 1 ? sinks : 0));
 
     private static readonly Gen<(int SeqQ, int SeqK)> Lengths = Gen.Select(Gen.Int[1, 24], Gen.Int[1, 24]);
 

@@ -5,21 +5,38 @@ namespace KernelGen;
 /// <summary>
 /// HF transformers' <c>config.sliding_window = SlidingWindow</c> (<c>src/transformers/masking_utils.py</c>): causal
 /// <c>q - W &lt; kv &lt;= q</c> (W keys, the query's own included), bidirectional <c>|q - kv| &lt;= W</c>. Positions
-/// are absolute (cache positions), which is bottom-right alignment.
+/// are absolute (cache positions), which is bottom-right alignment. A chunked layer (<c>config.attention_chunk_size</c>,
+/// Llama 4) takes <c>create_chunked_causal_mask</c>: <c>and_masks(chunked_overlay, causal_mask_function)</c>, where
+/// <c>chunked_overlay</c> is <c>(kv_idx - left_padding[b]) // S == (q_idx - left_padding[b]) // S</c>. HF counts chunks
+/// from each row's left padding; KernelGen models the unpadded row (origin 0): a left-padded batch needs a run-time origin
+/// per row, which KernelGen does not take.
 /// </summary>
-/// <param name="SlidingWindow">The window size W.</param>
+/// <param name="SlidingWindow">The window size W; not read on a chunked layer.</param>
 /// <param name="IsCausal">The causal overlay (decoders) or the bidirectional one (encoders).</param>
+/// <param name="AttentionChunkSize"><c>config.attention_chunk_size</c> for a chunked layer, or <see langword="null"/>.</param>
 #if KERNELGEN_GENERATOR
 internal
 #else
 public
 #endif
-readonly record struct HuggingFaceWindow(int SlidingWindow, bool IsCausal)
+readonly record struct HuggingFaceWindow(int SlidingWindow, bool IsCausal, int? AttentionChunkSize = null)
 {
-    /// <summary>HF's mask functions on absolute positions: the query's position is <c>q + kvLen - qLen</c>.</summary>
+    /// <summary>
+    /// HF's mask functions on absolute positions: the query's position is <c>q + kvLen - qLen</c>. A chunked layer is
+    /// <c>kv_idx &lt;= q</c> and <c>kv_idx // S == q // S</c> (no left padding: origin 0).
+    /// </summary>
+    /// <exception cref="InvalidOperationException">A chunk size below 1, which <c>//</c> cannot divide by.</exception>
     public bool IsVisible(int qIdx, int kvIdx, int qLen, int kvLen)
     {
         long q = qIdx + ((long)kvLen - qLen);
+        if (AttentionChunkSize is int chunk)
+        {
+            // kv_idx <= q is tested first, so both positions are non-negative where they are divided.
+            return chunk < 1
+                ? throw new InvalidOperationException("attention_chunk_size must be at least 1.")
+                : kvIdx >= 0 && kvIdx < kvLen && kvIdx <= q && kvIdx / chunk == q / chunk;
+        }
+
         var inside = IsCausal ? kvIdx > q - SlidingWindow && kvIdx <= q : Math.Abs(q - kvIdx) <= SlidingWindow;
         return kvIdx >= 0 && kvIdx < kvLen && inside;
     }
@@ -40,6 +57,12 @@ readonly partial record struct AttentionWindow
         if (Alignment != WindowAlignment.BottomRight)
         {
             reason = "HF transformers masks absolute positions, which is bottom-right alignment";
+        }
+        else if (ChunkSize is int chunk)
+        {
+            reason = Left is null && Right == 0 ? null
+                : "HF transformers' chunked layers (create_chunked_causal_mask) are causal chunked attention alone (Right = 0, no left bound): attention_chunk_size takes no window inside the chunk";
+            window = reason is null ? new HuggingFaceWindow(0, IsCausal: true, AttentionChunkSize: chunk) : default;
         }
         else if (Left is int left && left >= 0 && Right == 0)
         {
@@ -64,9 +87,18 @@ readonly partial record struct AttentionWindow
     public HuggingFaceWindow ToHuggingFace() =>
         TryToHuggingFace(out var window, out var reason) ? window : throw new WindowNotExpressibleException(Backend.HuggingFace, this, reason!);
 
-    /// <summary>The window HF applies for <paramref name="window"/>.</summary>
+    /// <summary>The window HF applies for <paramref name="window"/> (a chunked layer: on the unpadded row, chunks from key 0).</summary>
+    /// <exception cref="ArgumentOutOfRangeException">A window or chunk size below 1.</exception>
+    /// <exception cref="NotSupportedException">A chunked layer that is not causal: HF's chunked mask is always causal.</exception>
     public static AttentionWindow FromHuggingFace(HuggingFaceWindow window)
     {
+        if (window.AttentionChunkSize is int chunk)
+        {
+            return chunk < 1 ? throw new ArgumentOutOfRangeException(nameof(window), chunk, "attention_chunk_size must be at least 1.")
+                : !window.IsCausal ? throw new NotSupportedException("HF transformers builds chunked layers with create_chunked_causal_mask only, which is causal: a bidirectional chunked layer is not an HF mask")
+                : new(null, 0, chunkSize: chunk);
+        }
+
         if (window.SlidingWindow < 1)
         {
             throw new ArgumentOutOfRangeException(nameof(window), window.SlidingWindow, "sliding_window must be at least 1.");
@@ -76,7 +108,7 @@ readonly partial record struct AttentionWindow
     }
 }
 
-/// <summary>Pins HF transformers' <c>config.sliding_window</c> on a spec; causal unless <see cref="IsCausal"/> is false.</summary>
+/// <summary>Pins HF transformers' <c>config.sliding_window</c> (or <c>config.attention_chunk_size</c>) on a spec; causal unless <see cref="IsCausal"/> is false.</summary>
 [AttributeUsage(AttributeTargets.Class, AllowMultiple = false, Inherited = false)]
 #if KERNELGEN_GENERATOR
 internal
@@ -90,6 +122,9 @@ sealed class HuggingFaceWindowAttribute : Attribute
 
     /// <summary>The causal (decoder) or bidirectional (encoder) overlay.</summary>
     public bool IsCausal { get; set; } = true;
+
+    /// <summary><c>attention_chunk_size</c> of a chunked layer (then <see cref="SlidingWindow"/> is not read); omitted: not chunked.</summary>
+    public int AttentionChunkSize { get; set; }
 }
 
 /// <summary>HF transformers' <c>masking_utils</c> (eager, sdpa and flex paths).</summary>
@@ -99,9 +134,11 @@ internal sealed class HuggingFaceBackend : BackendDescriptor<HuggingFaceWindow, 
 
     public override string DisplayName => "HF transformers";
 
-    public override string NormalForm => "causal: L = sliding_window - 1, R = 0; bidirectional: L = R = sliding_window";
+    public override string NormalForm => "causal: L = sliding_window - 1, R = 0; bidirectional: L = R = sliding_window; chunked layer: no left bound, R = 0, chunks of attention_chunk_size from key 0 (the unpadded row: HF counts from each row's left padding, a run-time origin KernelGen does not take)";
 
-    public override string Source => "transformers `src/transformers/masking_utils.py`";
+    public override bool ExpressesChunks => true;
+
+    public override string Source => "transformers `src/transformers/masking_utils.py` (`sliding_window_overlay`; `chunked_overlay` and `create_chunked_causal_mask`: `(kv_idx - left_padding[b]) // S == (q_idx - left_padding[b]) // S` and'ed with causal)";
 
     public override bool TryReadConvention(int? left, int? right, bool causal, out int? canonicalLeft, out int? canonicalRight, out string? error)
     {
@@ -133,12 +170,39 @@ internal sealed class HuggingFaceBackend : BackendDescriptor<HuggingFaceWindow, 
     protected override bool IsVisible(HuggingFaceWindow parameters, int query, int key, int seqQ, int seqK) =>
         parameters.IsVisible(query, key, seqQ, seqK);
 
+    // A chunked layer does not read sliding_window, so only a pin without attention_chunk_size needs it.
     protected override HuggingFaceWindow? Read(PinArguments pin) =>
-        pin.Required<int>(nameof(HuggingFaceWindowAttribute.SlidingWindow)) is int width
+        pin.Get<int>(nameof(HuggingFaceWindowAttribute.AttentionChunkSize)) is int chunk
+            ? new HuggingFaceWindow(
+                pin.Get<int>(nameof(HuggingFaceWindowAttribute.SlidingWindow)) ?? PinDefaults.SlidingWindow,
+                pin.Get<bool>(nameof(HuggingFaceWindowAttribute.IsCausal)) ?? PinDefaults.IsCausal,
+                chunk)
+        : pin.Required<int>(nameof(HuggingFaceWindowAttribute.SlidingWindow)) is int width
             ? new HuggingFaceWindow(width, pin.Get<bool>(nameof(HuggingFaceWindowAttribute.IsCausal)) ?? PinDefaults.IsCausal)
             : null;
 
-    protected override GeneratedBackendClass Describe(HuggingFaceWindow parameters) => new(
+    protected override GeneratedBackendClass Describe(HuggingFaceWindow parameters) => parameters.AttentionChunkSize is int chunk
+        ? new(
+            new[]
+            {
+                BackendConstant.Int("SlidingWindow", parameters.SlidingWindow, "config.sliding_window: not read on a chunked layer."),
+                BackendConstant.Bool("IsCausal", parameters.IsCausal, "create_chunked_causal_mask is causal."),
+                BackendConstant.Int("AttentionChunkSize", chunk, "config.attention_chunk_size: chunks counted from key 0 (the unpadded row; HF counts from each row's left padding)."),
+            },
+            "SlidingWindow, IsCausal, AttentionChunkSize", "qIdx", "kvIdx", "qLen", "kvLen",
+            new[]
+            {
+                "// Absolute positions: the query's position is its cache position. chunked_overlay with left_padding 0.",
+                "long q = qIdx + ((long)kvLen - qLen);",
+            },
+            new[] { "kvIdx >= 0", "kvIdx < kvLen", "kvIdx <= q", "kvIdx / AttentionChunkSize == q / AttentionChunkSize" },
+            new[]
+            {
+                $"config.attention_chunk_size = {chunk}  # chunked_attention layers: create_chunked_causal_mask",
+                "# HF counts chunks from each row's left padding; this is the unpadded row (origin 0). A left-padded batch needs",
+                "# a run-time chunk origin per row, which KernelGen does not take.",
+            })
+        : new(
         new[]
         {
             BackendConstant.Int("SlidingWindow", parameters.SlidingWindow, parameters.IsCausal ? "config.sliding_window: W keys, the query's own included." : "config.sliding_window: |q - kv| <= W."),
