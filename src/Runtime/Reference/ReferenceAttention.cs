@@ -32,14 +32,16 @@ public static class ReferenceAttention
 
         var output = new double[query.Length];
         var logSumExp = new double[shape.LogSumExpElements];
-        var arguments = new AttentionKernelArguments(shape, window.DiagonalOffset(shape.SeqQ, shape.SeqK), writesLogSumExp: true);
+        var geometry = SequenceGeometry.Dense(shape, headDim, writesLogSumExp: true);
+        var diagonalOffset = window.DiagonalOffset(shape.SeqQ, shape.SeqK);
         var scores = new double[shape.SeqK];
         for (var batch = 0; batch < shape.Batch; batch++)
         for (var head = 0; head < shape.Heads; head++)
         for (var row = 0; row < shape.SeqQ; row++)
         {
-            var kvHead = head / arguments.HeadsPerKvHead;
-            var queryRow = arguments.QueryRow(batch, row, head, headDim);
+            var sequence = geometry.DenseSequence(batch, diagonalOffset);
+            var kvHead = head / geometry.HeadsPerKvHead;
+            var queryRow = geometry.QueryRow(sequence, row, head);
             // The row's sink keys, then its band: two disjoint ranges (the sink range is empty without sink tokens).
             var sinkKeys = window.SinkKeys(row, shape.SeqQ, shape.SeqK);
             var bandKeys = window.VisibleKeys(row, shape.SeqQ, shape.SeqK);
@@ -48,13 +50,13 @@ public static class ReferenceAttention
             if (double.IsPositiveInfinity(max))
             {
                 // A sink of +inf takes all the weight: zero output, log-sum-exp +inf.
-                logSumExp[arguments.LogSumExpIndex(batch, head, row)] = double.PositiveInfinity;
+                logSumExp[geometry.LogSumExpIndex(sequence, head, row)] = double.PositiveInfinity;
                 continue;
             }
 
             foreach (var column in keys)
             {
-                var keyRow = arguments.KeyRow(batch, column, kvHead, headDim);
+                var keyRow = geometry.KeyRow(sequence, column, kvHead);
                 double dot = 0;
                 for (var dim = 0; dim < headDim; dim++)
                 {
@@ -78,7 +80,7 @@ public static class ReferenceAttention
             {
                 var weight = Math.Exp(scores[column] - shift);
                 sum += weight;
-                var valueRow = arguments.KeyRow(batch, column, kvHead, headDim);
+                var valueRow = geometry.KeyRow(sequence, column, kvHead);
                 for (var dim = 0; dim < headDim; dim++)
                 {
                     output[queryRow + dim] += weight * value[(int)(valueRow + dim)];
@@ -87,7 +89,7 @@ public static class ReferenceAttention
 
             // A row that sees no key sums to 0: zeros and -inf. One that sees keys and still sums to 0 (every score -inf)
             // is 0/0: NaN. A NaN it sees stays NaN.
-            var index = arguments.LogSumExpIndex(batch, head, row);
+            var index = geometry.LogSumExpIndex(sequence, head, row);
             if (sum == 0)
             {
                 var empty = keys.Length == 0 ? 0 : double.NaN;

@@ -27,11 +27,6 @@ public static class PackedBatch
         ReadOnlySpan<int> cuSeqLensQ, ReadOnlySpan<int> cuSeqLensK, long queryElements, long keyElements,
         int heads, int kvHeads, int headDim, WindowAlignment alignment, bool writesLogSumExp)
     {
-        if (heads <= 0 || kvHeads <= 0 || heads % kvHeads != 0)
-        {
-            throw new ArgumentException($"heads ({heads}) must be a positive multiple of kvHeads ({kvHeads}).", nameof(heads));
-        }
-
         if (cuSeqLensQ.Length != cuSeqLensK.Length)
         {
             throw new ArgumentException($"cuSeqLensQ has {cuSeqLensQ.Length} entries and cuSeqLensK {cuSeqLensK.Length}: both must have batch + 1.", nameof(cuSeqLensK));
@@ -42,10 +37,8 @@ public static class PackedBatch
             throw new ArgumentException($"cuSeqLensQ has {cuSeqLensQ.Length} entries: it needs batch + 1, at least 2 (0 and the total).", nameof(cuSeqLensQ));
         }
 
-        if (cuSeqLensQ.Length - 1 > AttentionShape.MaxHeadsOrBatch || heads > AttentionShape.MaxHeadsOrBatch)
-        {
-            throw new ArgumentException($"A packed batch takes at most {AttentionShape.MaxHeadsOrBatch} sequences and heads, CUDA's grid limit; split the call.", nameof(cuSeqLensQ));
-        }
+        // The heads and the sequence count obey a dense call's rules (heads a multiple of kvHeads, CUDA's grid limits).
+        new AttentionShape(cuSeqLensQ.Length - 1, 1, 1, heads, kvHeads).Validate(headDim);
 
         long totalQueries = Tokens(queryElements, (long)heads * headDim, "q", "heads * HeadDim");
         long totalKeys = Tokens(keyElements, (long)kvHeads * headDim, "k", "kvHeads * HeadDim");

@@ -13,13 +13,13 @@ public sealed class AttentionShapeTests
     public void FlatIndicesMapToTheirPositions()
     {
         var shape = new AttentionShape(2, 3, 5, 4, 2);
-        var arguments = new AttentionKernelArguments(shape, 0, writesLogSumExp: false);
+        var geometry = SequenceGeometry.Dense(shape, 16, writesLogSumExp: false);
         for (var batch = 0; batch < shape.Batch; batch++)
         for (var query = 0; query < shape.SeqQ; query++)
         for (var head = 0; head < shape.Heads; head++)
         for (var dim = 0; dim < 16; dim++)
         {
-            Assert.Equal((batch, query, head, dim), shape.QueryPosition(arguments.QueryRow(batch, query, head, 16) + dim, 16));
+            Assert.Equal((batch, query, head, dim), shape.QueryPosition(geometry.QueryRow(geometry.DenseSequence(batch, 0), query, head) + dim, 16));
         }
     }
 }

@@ -112,10 +112,10 @@ public sealed class HiddenKeyIsolationTests
 
         // One element of key (or value) `key` of every kv head: the last dimension, which the last thread of a row reads.
         var poisoned = tensor == "k" ? k : v;
-        var arguments = new AttentionKernelArguments(shape, 0, writesLogSumExp: true);
+        var geometry = SequenceGeometry.Dense(shape, spec.HeadDim, writesLogSumExp: true);
         for (var kvHead = 0; kvHead < shape.KvHeads; kvHead++)
         {
-            poisoned[arguments.KeyRow(batch, key, kvHead, spec.HeadDim) + spec.HeadDim - 1] = poison;
+            poisoned[geometry.KeyRow(geometry.DenseSequence(batch, 0), key, kvHead) + spec.HeadDim - 1] = poison;
         }
 
         var output = new float[q.Length];
@@ -130,7 +130,7 @@ public sealed class HiddenKeyIsolationTests
         for (var query = 0; query < shape.SeqQ; query++)
         for (var head = 0; head < shape.Heads; head++)
         {
-            var start = arguments.QueryRow(b, query, head, spec.HeadDim);
+            var start = geometry.QueryRow(geometry.DenseSequence(b, 0), query, head);
             var actualRow = output.AsSpan((int)start, spec.HeadDim);
             var expectedRow = expected.Output.AsSpan((int)start, spec.HeadDim);
             var name = $"[{b}, {query}, {head}]";
@@ -148,7 +148,7 @@ public sealed class HiddenKeyIsolationTests
             if (referenceFinite)
             {
                 worstOutput = Math.Max(worstOutput, ErrorReport.Compare(actualRow, expectedRow).MaxAbsolute);
-                var lse = arguments.LogSumExpIndex(b, head, query);
+                var lse = geometry.LogSumExpIndex(geometry.DenseSequence(b, 0), head, query);
                 worstLogSumExp = Math.Max(worstLogSumExp, ErrorReport.Compare(logSumExp.AsSpan((int)lse, 1), expected.LogSumExp.AsSpan((int)lse, 1), relativeFloor: 1).MaxRelative);
             }
         }
