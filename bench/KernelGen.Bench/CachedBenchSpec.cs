@@ -6,7 +6,7 @@ namespace KernelGen.Bench;
 internal sealed record CachedBenchSpec(
     string Name, int WindowKeys, int HeadDim, AttentionWindow Window, int MaxChunk, int Capacity, CachedBenchSpec.CacheFactory CreateCache)
 {
-    public delegate KeyValueCache CacheFactory(int batch, int heads, int kvHeads, CpuAttentionOptions options);
+    public delegate KeyValueCache<float> CacheFactory(int batch, int heads, int kvHeads, CpuAttentionOptions options);
 
     public static CachedBenchSpec[] All { get; } =
     {

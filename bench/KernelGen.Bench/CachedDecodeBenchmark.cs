@@ -140,7 +140,7 @@ internal static class CachedDecodeBenchmark
     }
 
     // Appends each row's history a token at a time (MaxChunk = 1), the rows that still have tokens together.
-    private static void Prefill(KeyValueCache cache, float[][] keys, float[][] values, int[] lengths, int tokenElements)
+    private static void Prefill(KeyValueCache<float> cache, float[][] keys, float[][] values, int[] lengths, int tokenElements)
     {
         var counts = new int[lengths.Length];
         for (var position = 0; position < lengths.Max(); position++)

@@ -19,7 +19,7 @@ internal sealed class Layer
     /// <summary>A spec's dense CPU kernel, for the recomputation.</summary>
     public delegate void Full(ReadOnlySpan<float> q, ReadOnlySpan<float> k, ReadOnlySpan<float> v, Span<float> output, AttentionShape shape, CpuAttentionOptions? options);
 
-    public Layer(string name, KeyValueCache cache, Full full, Func<int, int, float[]> weights, int hidden, int heads, int kvHeads, int headDim)
+    public Layer(string name, KeyValueCache<float> cache, Full full, Func<int, int, float[]> weights, int hidden, int heads, int kvHeads, int headDim)
     {
         Name = name;
         Cache = cache;
@@ -35,7 +35,7 @@ internal sealed class Layer
 
     public string Name { get; }
 
-    public KeyValueCache Cache { get; }
+    public KeyValueCache<float> Cache { get; }
 
     /// <summary>
     /// Runs the layer on the new tokens (packed, <paramref name="counts"/> per row) and returns the new hidden states;

@@ -21,6 +21,7 @@ internal static class CacheEmitter
     public static string Emit(KernelSpec spec, KvCacheSpec cache)
     {
         var capacityArgument = cache.Capacity.HasValue ? "CacheCapacity" : "null";
+        var element = ElementTypes.Host(spec.Element);
         var writer = new SourceWriter();
         using (TypeShell.Open(writer, spec, System.Array.Empty<string>()))
         {
@@ -44,7 +45,7 @@ internal static class CacheEmitter
 
             writer.WriteLine(SizeParameters);
             writer.WriteLine("/// <param name=\"options\">Threads for the CPU kernel; <see langword=\"null\"/> for all cores.</param>");
-            writer.WriteLine($"public static global::KernelGen.KeyValueCache CreateCache(int batch, int heads, int kvHeads, {Options}? options = null) =>");
+            writer.WriteLine($"public static global::KernelGen.KeyValueCache<{element}> CreateCache(int batch, int heads, int kvHeads, {Options}? options = null) =>");
             writer.WriteLine($"    new global::KernelGen.HostKeyValueCache<{KernelEmitter.BakedConstants}, {KernelEmitter.BakedWindow}>(default, Window, CacheMaxChunk, {capacityArgument}, batch, heads, kvHeads, options);");
             writer.WriteLine();
             writer.WriteLine($$"""
@@ -54,13 +55,13 @@ internal static class CacheEmitter
                 /// </summary>
                 /// <param name="accelerator">Where the cache lives; the caller keeps and disposes it.</param>
                 {{SizeParameters}}
-                public static global::KernelGen.KeyValueCache CreateCache(global::ILGPU.Runtime.Accelerator accelerator, int batch, int heads, int kvHeads) =>
+                public static global::KernelGen.KeyValueCache<{{element}}> CreateCache(global::ILGPU.Runtime.Accelerator accelerator, int batch, int heads, int kvHeads) =>
                     new global::KernelGen.DeviceKeyValueCache(accelerator, Window, HeadDim, {{CSharpLiteral.Of(spec.Sinks)}}, CacheMaxChunk, {{capacityArgument}}, batch, heads, kvHeads, ForwardSequences);
 
                 /// <summary>Creates an empty KV cache where <paramref name="device"/> runs: on its accelerator, or in host memory for the CPU kernel.</summary>
                 /// <param name="device">Where to run (<c>KernelGenDevice.CreateDefault()</c>: CUDA when present, else the CPU kernel).</param>
                 {{SizeParameters}}
-                public static global::KernelGen.KeyValueCache CreateCache(global::KernelGen.KernelGenDevice device, int batch, int heads, int kvHeads)
+                public static global::KernelGen.KeyValueCache<{{element}}> CreateCache(global::KernelGen.KernelGenDevice device, int batch, int heads, int kvHeads)
                 {
                     global::System.ArgumentNullException.ThrowIfNull(device);
                     return device.Accelerator is { } accelerator ? CreateCache(accelerator, batch, heads, kvHeads) : CreateCache(batch, heads, kvHeads, device.CpuOptions);

@@ -16,6 +16,7 @@ namespace KernelGen.Generator.Model;
 /// <param name="SoftmaxScale">The factor applied to <c>q·k</c>.</param>
 /// <param name="LogitSoftCap">The logit soft cap, or 0 for none.</param>
 /// <param name="Sinks">Whether each head has a learned sink logit.</param>
+/// <param name="Element">The element type of Q, K, V and the output.</param>
 /// <param name="Cache">The spec's KV cache, or <see langword="null"/> without <c>[KvCache]</c>.</param>
 internal sealed record KernelSpec(
     string? Namespace,
@@ -30,6 +31,7 @@ internal sealed record KernelSpec(
     float SoftmaxScale,
     float LogitSoftCap,
     bool Sinks,
+    AttentionElement Element,
     KvCacheSpec? Cache)
 {
     /// <summary>The hint-name prefix: the full type name, unique within a compilation.</summary>

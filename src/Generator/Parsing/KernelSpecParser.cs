@@ -67,6 +67,9 @@ internal static class KernelSpecParser
         var numbersOk = TryReadPositive(name, kernel, "SoftmaxScale", diagnostics, out var scale)
             & TryReadPositive(name, kernel, "LogitSoftCap", diagnostics, out var softCap);
         var sinks = kernel.Get<bool>("Sinks");
+        var element = kernel.Get<AttentionElement>("Element");
+        var elementOk = CheckEnum(name, kernel, "Element", element, element.Value is AttentionElement.Float32 or AttentionElement.Float16 or AttentionElement.BFloat16, diagnostics)
+            && (!kernel.IsGiven("Element") || element.IsValid);
         if (layer is not null)
         {
             // The config decides; what is written must agree (reported otherwise) and is then replaced by the config's.
@@ -106,7 +109,7 @@ internal static class KernelSpecParser
             cache = KvCacheReader.Read(name, attributes, cachedWindow, tiles.HeadDim, diagnostics, out cacheOk);
         }
 
-        if (!targetOk || !languageOk || containers is null || tiles is null || window is null || !numbersOk || !cacheOk
+        if (!targetOk || !languageOk || containers is null || tiles is null || window is null || !numbersOk || !cacheOk || !elementOk
             || (kernel.IsGiven("Causal") && !causal.IsValid) || (kernel.IsGiven("Sinks") && !sinks.IsValid))
         {
             return null;
@@ -125,6 +128,7 @@ internal static class KernelSpecParser
             (float)(scale ?? 1.0 / Math.Sqrt(tiles.HeadDim)),
             (float)(softCap ?? 0),
             sinks.Value,
+            element.Value,
             cache);
         return MemberCollisions.Check(spec, declaration, compilation, diagnostics, cancellationToken) ? spec : null;
     }

@@ -14,6 +14,12 @@ public sealed class AttentionKernelAttribute : Attribute
     /// <summary>The head size: a multiple of 16 from 16 to 256 (32, 64, 96, 128 and 256 among them).</summary>
     public int HeadDim { get; set; }
 
+    /// <summary>
+    /// The element type of Q, K, V and the output (fp32 by default): <see cref="AttentionElement.Float16"/> and
+    /// <see cref="AttentionElement.BFloat16"/> halve the memory read and held, with fp32 scores and accumulation.
+    /// </summary>
+    public AttentionElement Element { get; set; }
+
     /// <summary>Causal attention: no query sees a key after its diagonal (a right bound of 0).</summary>
     public bool Causal { get; set; }
 

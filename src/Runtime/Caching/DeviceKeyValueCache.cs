@@ -5,11 +5,11 @@ using ILGPU.Runtime;
 namespace KernelGen;
 
 /// <summary>
-/// A <see cref="KeyValueCache"/> in an ILGPU accelerator's memory, attended by the spec's ILGPU kernel
+/// A <see cref="KeyValueCache{TElement}"/> in an ILGPU accelerator's memory, attended by the spec's ILGPU kernel
 /// (<c>ForwardSequences</c>, which splits the keys across groups for decode-sized calls). The API is the host cache's:
 /// new tokens and queries come from host memory, outputs go back to it, and each call waits for the device.
 /// </summary>
-public sealed class DeviceKeyValueCache : KeyValueCache
+public sealed class DeviceKeyValueCache : KeyValueCache<float>
 {
     private static readonly KernelCache<Action<AcceleratorStream, Index1D, ArrayView<float>, ArrayView<long>, ArrayView<float>, long, int, int>> Scatter =
         new(accelerator => accelerator.LoadAutoGroupedKernel<Index1D, ArrayView<float>, ArrayView<long>, ArrayView<float>, long, int, int>(ScatterKernel));

@@ -3,12 +3,12 @@ using System;
 namespace KernelGen;
 
 /// <summary>
-/// A <see cref="KeyValueCache"/> in host memory, attended by the CPU kernel (<see cref="CpuAttention"/>) with the spec's
+/// A <see cref="KeyValueCache{TElement}"/> in host memory, attended by the CPU kernel (<see cref="CpuAttention"/>) with the spec's
 /// constants and window compiled in, as <c>ForwardCpu</c> is. Results are bit-identical whatever the thread count.
 /// </summary>
 /// <typeparam name="TConstants">The spec's <c>BakedConstants</c>.</typeparam>
 /// <typeparam name="TWindow">The spec's <c>BakedWindow</c>.</typeparam>
-public sealed class HostKeyValueCache<TConstants, TWindow> : KeyValueCache
+public sealed class HostKeyValueCache<TConstants, TWindow> : KeyValueCache<float>
     where TConstants : struct, IKernelConstants
     where TWindow : struct, IWindowBounds
 {

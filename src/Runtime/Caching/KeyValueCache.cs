@@ -1,4 +1,5 @@
 using System;
+using System.Runtime.CompilerServices;
 
 namespace KernelGen;
 
@@ -14,7 +15,9 @@ namespace KernelGen;
 /// absolute, so the window's bottom-right diagonal follows each row through chunked prefill and decode. A cache is not
 /// thread-safe: one append or attend at a time.
 /// </remarks>
-public abstract class KeyValueCache : IDisposable
+/// <typeparam name="TElement">The spec's host element type: <see cref="float"/>, <see cref="System.Half"/> or <see cref="BFloat16"/>.</typeparam>
+public abstract class KeyValueCache<TElement> : IDisposable
+    where TElement : unmanaged
 {
     private readonly long[] _lengths;
     private readonly int? _ringCapacity;
@@ -61,11 +64,8 @@ public abstract class KeyValueCache : IDisposable
             _ringCapacity = pinned;
         }
 
-        Capacity = _ringCapacity ?? Math.Max(maxChunk, InitialGrowingCapacity);
+        Capacity = _ringCapacity ?? Math.Max(maxChunk, KvCacheCapacity.InitialGrowingCapacity);
     }
-
-    /// <summary>Keys a growing cache has room for at first (or <see cref="MaxChunk"/>, if more); it doubles when a row outgrows it.</summary>
-    public const int InitialGrowingCapacity = 64;
 
     /// <summary>The window the cache serves.</summary>
     public AttentionWindow Window { get; }
@@ -94,8 +94,8 @@ public abstract class KeyValueCache : IDisposable
     /// <summary>Key slots per batch row and key/value head: fixed for a ring, the room allocated so far for a growing cache.</summary>
     public int Capacity { get; private set; }
 
-    /// <summary>Bytes of key and value memory the cache holds now: <c>2 · Batch · KvHeads · Capacity · HeadDim · 4</c>.</summary>
-    public long MemoryBytes => 2L * Batch * KvHeads * Capacity * HeadDim * sizeof(float);
+    /// <summary>Bytes of key and value memory the cache holds now: <c>2 · Batch · KvHeads · Capacity · HeadDim · sizeof(TElement)</c>.</summary>
+    public long MemoryBytes => 2L * Batch * KvHeads * Capacity * HeadDim * Unsafe.SizeOf<TElement>();
 
     /// <summary>Whether <see cref="Dispose()"/> has run.</summary>
     public bool IsDisposed { get; private set; }
@@ -114,7 +114,7 @@ public abstract class KeyValueCache : IDisposable
     /// <param name="keys">New keys, <c>[tokens, kvHeads, HeadDim]</c>, the rows' tokens one row after another.</param>
     /// <param name="values">New values, laid out like <paramref name="keys"/>.</param>
     /// <param name="tokenCounts">New tokens per batch row (0 leaves a row as it is).</param>
-    public void Append(ReadOnlySpan<float> keys, ReadOnlySpan<float> values, ReadOnlySpan<int> tokenCounts)
+    public void Append(ReadOnlySpan<TElement> keys, ReadOnlySpan<TElement> values, ReadOnlySpan<int> tokenCounts)
     {
         ObjectDisposedException.ThrowIf(IsDisposed, this);
         long tokens = CheckCounts(tokenCounts, nameof(tokenCounts), appending: true);
@@ -167,15 +167,15 @@ public abstract class KeyValueCache : IDisposable
     /// <param name="q">Queries, <c>[tokens, heads, HeadDim]</c>, row after row.</param>
     /// <param name="output">Receives the outputs, shaped like <paramref name="q"/>.</param>
     /// <param name="queryCounts">Queries per batch row: at most <see cref="MaxChunk"/> and at most the row's length.</param>
-    public void Attend(ReadOnlySpan<float> q, Span<float> output, ReadOnlySpan<int> queryCounts) =>
+    public void Attend(ReadOnlySpan<TElement> q, Span<TElement> output, ReadOnlySpan<int> queryCounts) =>
         Attend(q, default, output, default, queryCounts, writesLogSumExp: false);
 
-    /// <summary>As <see cref="Attend(ReadOnlySpan{float}, Span{float}, ReadOnlySpan{int})"/>, for a spec with sinks.</summary>
+    /// <summary>As <see cref="Attend(ReadOnlySpan{TElement}, Span{TElement}, ReadOnlySpan{int})"/>, for a spec with sinks.</summary>
     /// <param name="q">Queries, <c>[tokens, heads, HeadDim]</c>, row after row.</param>
     /// <param name="sinkLogits">One learned sink logit per query head.</param>
     /// <param name="output">Receives the outputs, shaped like <paramref name="q"/>.</param>
     /// <param name="queryCounts">Queries per batch row: at most <see cref="MaxChunk"/> and at most the row's length.</param>
-    public void Attend(ReadOnlySpan<float> q, ReadOnlySpan<float> sinkLogits, Span<float> output, ReadOnlySpan<int> queryCounts) =>
+    public void Attend(ReadOnlySpan<TElement> q, ReadOnlySpan<float> sinkLogits, Span<TElement> output, ReadOnlySpan<int> queryCounts) =>
         Attend(q, sinkLogits, output, default, queryCounts, writesLogSumExp: false);
 
     /// <summary>Attends and also writes each row's natural-log log-sum-exp, <c>[heads, tokens]</c>.</summary>
@@ -184,7 +184,7 @@ public abstract class KeyValueCache : IDisposable
     /// <param name="output">Receives the outputs, shaped like <paramref name="q"/>.</param>
     /// <param name="logSumExp">Receives the log-sum-exp, <c>[heads, tokens]</c>.</param>
     /// <param name="queryCounts">Queries per batch row: at most <see cref="MaxChunk"/> and at most the row's length.</param>
-    public void Attend(ReadOnlySpan<float> q, ReadOnlySpan<float> sinkLogits, Span<float> output, Span<float> logSumExp, ReadOnlySpan<int> queryCounts) =>
+    public void Attend(ReadOnlySpan<TElement> q, ReadOnlySpan<float> sinkLogits, Span<TElement> output, Span<float> logSumExp, ReadOnlySpan<int> queryCounts) =>
         Attend(q, sinkLogits, output, logSumExp, queryCounts, writesLogSumExp: true);
 
     /// <summary>Appends <paramref name="k"/> and <paramref name="v"/>, then attends <paramref name="q"/>: one step of prefill or decode.</summary>
@@ -193,7 +193,7 @@ public abstract class KeyValueCache : IDisposable
     /// <param name="v">Values of the new tokens, laid out like <paramref name="k"/>.</param>
     /// <param name="output">Receives the outputs, shaped like <paramref name="q"/>.</param>
     /// <param name="tokenCounts">New tokens per batch row.</param>
-    public void Forward(ReadOnlySpan<float> q, ReadOnlySpan<float> k, ReadOnlySpan<float> v, Span<float> output, ReadOnlySpan<int> tokenCounts)
+    public void Forward(ReadOnlySpan<TElement> q, ReadOnlySpan<TElement> k, ReadOnlySpan<TElement> v, Span<TElement> output, ReadOnlySpan<int> tokenCounts)
     {
         CheckQueries(q.Length, output.Length, CheckCounts(tokenCounts, nameof(tokenCounts), appending: true));
         CheckSinks(default);
@@ -201,14 +201,14 @@ public abstract class KeyValueCache : IDisposable
         Attend(q, output, tokenCounts);
     }
 
-    /// <summary>As <see cref="Forward(ReadOnlySpan{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, Span{float}, ReadOnlySpan{int})"/>, for a spec with sinks.</summary>
+    /// <summary>As <see cref="Forward(ReadOnlySpan{TElement}, ReadOnlySpan{TElement}, ReadOnlySpan{TElement}, Span{TElement}, ReadOnlySpan{int})"/>, for a spec with sinks.</summary>
     /// <param name="q">Queries of the new tokens, <c>[tokens, heads, HeadDim]</c>.</param>
     /// <param name="k">Keys of the new tokens, <c>[tokens, kvHeads, HeadDim]</c>.</param>
     /// <param name="v">Values of the new tokens, laid out like <paramref name="k"/>.</param>
     /// <param name="sinkLogits">One learned sink logit per query head.</param>
     /// <param name="output">Receives the outputs, shaped like <paramref name="q"/>.</param>
     /// <param name="tokenCounts">New tokens per batch row.</param>
-    public void Forward(ReadOnlySpan<float> q, ReadOnlySpan<float> k, ReadOnlySpan<float> v, ReadOnlySpan<float> sinkLogits, Span<float> output, ReadOnlySpan<int> tokenCounts)
+    public void Forward(ReadOnlySpan<TElement> q, ReadOnlySpan<TElement> k, ReadOnlySpan<TElement> v, ReadOnlySpan<float> sinkLogits, Span<TElement> output, ReadOnlySpan<int> tokenCounts)
     {
         CheckQueries(q.Length, output.Length, CheckCounts(tokenCounts, nameof(tokenCounts), appending: true));
         CheckSinks(sinkLogits.Length);
@@ -247,13 +247,13 @@ public abstract class KeyValueCache : IDisposable
         $"{(IsRing ? "ring" : "growing")} KV cache: {Batch} row(s) x {KvHeads} KV head(s) x {Capacity} keys x {HeadDim}, {MemoryBytes / (1024.0 * 1024.0):0.##} MiB";
 
     /// <summary>Copies new keys and values to their slots: token t's key/value head h goes to element <c>slots[t] + h · Capacity · HeadDim</c>.</summary>
-    protected abstract void Write(ReadOnlySpan<float> keys, ReadOnlySpan<float> values, ReadOnlySpan<long> slots);
+    protected abstract void Write(ReadOnlySpan<TElement> keys, ReadOnlySpan<TElement> values, ReadOnlySpan<long> slots);
 
     /// <summary>Reallocates a growing cache from <paramref name="oldCapacity"/> to <paramref name="newCapacity"/> slots, keeping every held key.</summary>
     protected abstract void Grow(int oldCapacity, int newCapacity);
 
     /// <summary>Runs the spec's kernel over the cache.</summary>
-    protected abstract void Run(ReadOnlySpan<float> q, ReadOnlySpan<float> sinkLogits, Span<float> output, Span<float> logSumExp, SequenceGeometry geometry, ReadOnlySpan<SequenceLayout> sequences);
+    protected abstract void Run(ReadOnlySpan<TElement> q, ReadOnlySpan<float> sinkLogits, Span<TElement> output, Span<float> logSumExp, SequenceGeometry geometry, ReadOnlySpan<SequenceLayout> sequences);
 
     /// <summary>Frees the memory.</summary>
     protected abstract void Release();
@@ -276,7 +276,7 @@ public abstract class KeyValueCache : IDisposable
     /// <summary>The element where row <paramref name="row"/>'s slot 0 of key/value head 0 lies.</summary>
     protected long RowStart(int row) => (long)row * KvHeads * Capacity * HeadDim;
 
-    private void Attend(ReadOnlySpan<float> q, ReadOnlySpan<float> sinkLogits, Span<float> output, Span<float> logSumExp, ReadOnlySpan<int> queryCounts, bool writesLogSumExp)
+    private void Attend(ReadOnlySpan<TElement> q, ReadOnlySpan<float> sinkLogits, Span<TElement> output, Span<float> logSumExp, ReadOnlySpan<int> queryCounts, bool writesLogSumExp)
     {
         ObjectDisposedException.ThrowIf(IsDisposed, this);
         long tokens = CheckCounts(queryCounts, nameof(queryCounts), appending: false);

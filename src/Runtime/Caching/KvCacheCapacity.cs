@@ -23,6 +23,9 @@ public
 #endif
 static class KvCacheCapacity
 {
+    /// <summary>Keys a growing cache has room for at first (or its most tokens per append, if more); it doubles when a row outgrows it.</summary>
+    public const int InitialGrowingCapacity = 64;
+
     /// <summary>
     /// Why a cache cannot serve <paramref name="window"/> appended <paramref name="maxChunk"/> tokens at a time, as a clause
     /// that follows "it cannot serve its window because"; <see langword="null"/> when it can.

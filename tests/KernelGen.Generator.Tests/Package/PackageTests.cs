@@ -52,13 +52,14 @@ public sealed class PackageTests(PackedPackage package) : IClassFixture<PackedPa
         Assert.All(package.Analyzers.Analyzer.SupportedDiagnostics, descriptor =>
             Assert.StartsWith(repository + "/blob/main/docs/diagnostics.md#", descriptor.HelpLinkUri, StringComparison.Ordinal));
 
-        // The same ILGPU the repository builds against (Directory.Packages.props), as the package's only dependencies.
+        // The same ILGPU (and System.Numerics.Tensors, the CPU kernel's fp16 conversions) the repository builds against
+        // (Directory.Packages.props), as the package's only dependencies.
         var versions = XDocument.Load(Path.Combine(PackedPackage.RepositoryRoot, "Directory.Packages.props")).Descendants("PackageVersion")
             .ToDictionary(item => (string)item.Attribute("Include")!, item => (string)item.Attribute("Version")!);
         var group = Assert.Single(Field("dependencies").Elements());
         Assert.Equal("net10.0", (string?)group.Attribute("targetFramework"));
         Assert.Equal(
-            new[] { ("ILGPU", versions["ILGPU"]), ("ILGPU.Algorithms", versions["ILGPU.Algorithms"]) },
+            new[] { ("ILGPU", versions["ILGPU"]), ("ILGPU.Algorithms", versions["ILGPU.Algorithms"]), ("System.Numerics.Tensors", versions["System.Numerics.Tensors"]) },
             group.Elements().Select(dependency => ((string)dependency.Attribute("id")!, (string)dependency.Attribute("version")!)));
     }
 

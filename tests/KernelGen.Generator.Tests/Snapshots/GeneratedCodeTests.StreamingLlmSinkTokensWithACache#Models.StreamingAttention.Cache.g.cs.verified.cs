@@ -37,7 +37,7 @@ static partial class StreamingAttention
     /// <param name="heads">Query heads of the queries that attend.</param>
     /// <param name="kvHeads">Key/value heads; <paramref name="heads"/> must be a multiple of it.</param>
     /// <param name="options">Threads for the CPU kernel; <see langword="null"/> for all cores.</param>
-    public static global::KernelGen.KeyValueCache CreateCache(int batch, int heads, int kvHeads, global::KernelGen.CpuAttentionOptions? options = null) =>
+    public static global::KernelGen.KeyValueCache<float> CreateCache(int batch, int heads, int kvHeads, global::KernelGen.CpuAttentionOptions? options = null) =>
         new global::KernelGen.HostKeyValueCache<BakedConstants, BakedWindow>(default, Window, CacheMaxChunk, CacheCapacity, batch, heads, kvHeads, options);
 
     /// <summary>
@@ -48,7 +48,7 @@ static partial class StreamingAttention
     /// <param name="batch">Batch rows, each with its own length.</param>
     /// <param name="heads">Query heads of the queries that attend.</param>
     /// <param name="kvHeads">Key/value heads; <paramref name="heads"/> must be a multiple of it.</param>
-    public static global::KernelGen.KeyValueCache CreateCache(global::ILGPU.Runtime.Accelerator accelerator, int batch, int heads, int kvHeads) =>
+    public static global::KernelGen.KeyValueCache<float> CreateCache(global::ILGPU.Runtime.Accelerator accelerator, int batch, int heads, int kvHeads) =>
         new global::KernelGen.DeviceKeyValueCache(accelerator, Window, HeadDim, false, CacheMaxChunk, CacheCapacity, batch, heads, kvHeads, ForwardSequences);
 
     /// <summary>Creates an empty KV cache where <paramref name="device"/> runs: on its accelerator, or in host memory for the CPU kernel.</summary>
@@ -56,7 +56,7 @@ static partial class StreamingAttention
     /// <param name="batch">Batch rows, each with its own length.</param>
     /// <param name="heads">Query heads of the queries that attend.</param>
     /// <param name="kvHeads">Key/value heads; <paramref name="heads"/> must be a multiple of it.</param>
-    public static global::KernelGen.KeyValueCache CreateCache(global::KernelGen.KernelGenDevice device, int batch, int heads, int kvHeads)
+    public static global::KernelGen.KeyValueCache<float> CreateCache(global::KernelGen.KernelGenDevice device, int batch, int heads, int kvHeads)
     {
         global::System.ArgumentNullException.ThrowIfNull(device);
         return device.Accelerator is { } accelerator ? CreateCache(accelerator, batch, heads, kvHeads) : CreateCache(batch, heads, kvHeads, device.CpuOptions);

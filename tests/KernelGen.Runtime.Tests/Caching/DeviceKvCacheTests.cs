@@ -26,7 +26,7 @@ public sealed class DeviceKvCacheTests
     {
         var (create, window, headDim, scale, softCap, hasSinks) = name switch
         {
-            nameof(SmallRingCache) => ((Func<int, int, int, KeyValueCache>)((b, h, kv) => SmallRingCache.CreateCache(_fixture.Accelerator, b, h, kv)),
+            nameof(SmallRingCache) => ((Func<int, int, int, KeyValueCache<float>>)((b, h, kv) => SmallRingCache.CreateCache(_fixture.Accelerator, b, h, kv)),
                 SmallRingCache.Window, SmallRingCache.HeadDim, (double)SmallRingCache.SoftmaxScale, 0.0, false),
             nameof(PinnedLargerCache) => ((b, h, kv) => PinnedLargerCache.CreateCache(_fixture.Accelerator, b, h, kv),
                 PinnedLargerCache.Window, PinnedLargerCache.HeadDim, PinnedLargerCache.SoftmaxScale, PinnedLargerCache.LogitSoftCap, true),
@@ -76,7 +76,7 @@ public sealed class DeviceKvCacheTests
         }
 
         // The ring wrapped (or the growing cache grew) on the way.
-        Assert.True(cache.IsRing ? cache.Length(0) > cache.Capacity : cache.Capacity > KeyValueCache.InitialGrowingCapacity, $"{name}: length {cache.Length(0)}, capacity {cache.Capacity}");
+        Assert.True(cache.IsRing ? cache.Length(0) > cache.Capacity : cache.Capacity > KvCacheCapacity.InitialGrowingCapacity, $"{name}: length {cache.Length(0)}, capacity {cache.Capacity}");
     }
 
     [Fact]

@@ -34,7 +34,7 @@ public sealed class KvCacheBehaviourTests
         Assert.StartsWith("no fixed capacity", GrowingCache.CacheCapacityRule);
         using var cache = GrowingCache.CreateCache(batch: 2, heads: 2, kvHeads: 1);
         Assert.False(cache.IsRing);
-        Assert.Equal(KeyValueCache.InitialGrowingCapacity, cache.Capacity);
+        Assert.Equal(KvCacheCapacity.InitialGrowingCapacity, cache.Capacity);
         for (int step = 0; step < 9; step++)
         {
             var counts = new[] { 8, step % 2 * 8 };

@@ -22,7 +22,7 @@ public sealed class KvCachePropertyTests
     public KvCachePropertyTests(ITestOutputHelper log) => _log = log;
 
     /// <summary>A spec's constants, with a factory for a cache over any window on its CPU kernel.</summary>
-    private sealed record Constants(string Name, int HeadDim, double Scale, double SoftCap, bool HasSinks, Func<AttentionWindow, int, int, int, int, KeyValueCache> Create);
+    private sealed record Constants(string Name, int HeadDim, double Scale, double SoftCap, bool HasSinks, Func<AttentionWindow, int, int, int, int, KeyValueCache<float>> Create);
 
     private static readonly Constants[] Specs =
     {
@@ -161,7 +161,7 @@ public sealed class KvCachePropertyTests
     }
 
     // Writes NaN into every slot the cache will use, then forgets the tokens: what a reused cache's stale slots hold.
-    private static void FillWithNaNThenReset(KeyValueCache cache)
+    private static void FillWithNaNThenReset(KeyValueCache<float> cache)
     {
         int perAppend = cache.MaxChunk;
         var counts = Enumerable.Repeat(perAppend, cache.Batch).ToArray();
@@ -195,9 +195,9 @@ public sealed class KvCachePropertyTests
     private static float[] RandomValues(Random random, int count, double scale) =>
         Enumerable.Range(0, count).Select(_ => (float)((random.NextDouble() * 2 - 1) * scale)).ToArray();
 
-    private static string Kind(AttentionWindow window, KeyValueCache cache, Constants spec)
+    private static string Kind(AttentionWindow window, KeyValueCache<float> cache, Constants spec)
     {
-        string kind = !cache.IsRing ? (cache.Capacity > Math.Max(cache.MaxChunk, KeyValueCache.InitialGrowingCapacity) ? "growing grew" : "growing")
+        string kind = !cache.IsRing ? (cache.Capacity > Math.Max(cache.MaxChunk, KvCacheCapacity.InitialGrowingCapacity) ? "growing grew" : "growing")
             : Enumerable.Range(0, cache.Batch).Any(row => cache.Length(row) > cache.Capacity) ? "ring wrapped" : "ring";
         return kind
             + (window.SinkTokens > 0 ? " sink-tokens" : string.Empty)

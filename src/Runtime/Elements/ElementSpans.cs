@@ -1,0 +1,159 @@
+using System;
+using System.Numerics;
+using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+
+namespace KernelGen;
+
+/// <summary>
+/// Host conversions between an element type and fp32, a span at a time with SIMD: fp16 through
+/// <see cref="TensorPrimitives"/> (F16C instructions where the CPU has them), bf16 as a 16-bit shift and a
+/// round-to-nearest-even. The element type is <see cref="float"/>, <see cref="System.Half"/>,
+/// <c>ILGPU.Half</c> (the same bits) or <see cref="BFloat16"/>; the type tests fold away when the JIT specialises a caller.
+/// </summary>
+public static class ElementSpans
+{
+    /// <summary>Whether <typeparamref name="TElement"/> is an element type kernels take.</summary>
+    public static bool IsSupported<TElement>()
+        where TElement : unmanaged =>
+        typeof(TElement) == typeof(float) || typeof(TElement) == typeof(Half) || typeof(TElement) == typeof(ILGPU.Half) || typeof(TElement) == typeof(BFloat16);
+
+    /// <summary>Widens <paramref name="source"/> into the first <c>source.Length</c> floats of <paramref name="destination"/>; exact.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Widen<TElement>(ReadOnlySpan<TElement> source, Span<float> destination)
+        where TElement : unmanaged
+    {
+        if (typeof(TElement) == typeof(float))
+        {
+            MemoryMarshal.Cast<TElement, float>(source).CopyTo(destination);
+        }
+        else if (typeof(TElement) == typeof(Half) || typeof(TElement) == typeof(ILGPU.Half))
+        {
+            TensorPrimitives.ConvertToSingle(MemoryMarshal.Cast<TElement, Half>(source), destination);
+        }
+        else if (typeof(TElement) == typeof(BFloat16))
+        {
+            WidenBFloat16(MemoryMarshal.Cast<TElement, ushort>(source), MemoryMarshal.Cast<float, uint>(destination));
+        }
+        else
+        {
+            throw Unsupported<TElement>();
+        }
+    }
+
+    /// <summary>Rounds <paramref name="source"/> into the first <c>source.Length</c> elements of <paramref name="destination"/>, to nearest even.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Narrow<TElement>(ReadOnlySpan<float> source, Span<TElement> destination)
+        where TElement : unmanaged
+    {
+        if (typeof(TElement) == typeof(float))
+        {
+            source.CopyTo(MemoryMarshal.Cast<TElement, float>(destination));
+        }
+        else if (typeof(TElement) == typeof(Half) || typeof(TElement) == typeof(ILGPU.Half))
+        {
+            TensorPrimitives.ConvertToHalf(source, MemoryMarshal.Cast<TElement, Half>(destination));
+        }
+        else if (typeof(TElement) == typeof(BFloat16))
+        {
+            NarrowBFloat16(MemoryMarshal.Cast<float, uint>(source), MemoryMarshal.Cast<TElement, ushort>(destination));
+        }
+        else
+        {
+            throw Unsupported<TElement>();
+        }
+    }
+
+    /// <summary>Widens one element; exact.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static float Widen<TElement>(TElement value)
+        where TElement : unmanaged
+    {
+        if (typeof(TElement) == typeof(float))
+        {
+            return Unsafe.As<TElement, float>(ref value);
+        }
+
+        if (typeof(TElement) == typeof(Half) || typeof(TElement) == typeof(ILGPU.Half))
+        {
+            return (float)Unsafe.As<TElement, Half>(ref value);
+        }
+
+        if (typeof(TElement) == typeof(BFloat16))
+        {
+            return (float)Unsafe.As<TElement, BFloat16>(ref value);
+        }
+
+        throw Unsupported<TElement>();
+    }
+
+    /// <summary>Rounds one fp32 to nearest even.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static TElement Narrow<TElement>(float value)
+        where TElement : unmanaged
+    {
+        if (typeof(TElement) == typeof(float))
+        {
+            return Unsafe.As<float, TElement>(ref value);
+        }
+
+        if (typeof(TElement) == typeof(Half) || typeof(TElement) == typeof(ILGPU.Half))
+        {
+            var half = (Half)value;
+            return Unsafe.As<Half, TElement>(ref half);
+        }
+
+        if (typeof(TElement) == typeof(BFloat16))
+        {
+            var bfloat = (BFloat16)value;
+            return Unsafe.As<BFloat16, TElement>(ref bfloat);
+        }
+
+        throw Unsupported<TElement>();
+    }
+
+    private static NotSupportedException Unsupported<TElement>() =>
+        new($"{typeof(TElement)} is not an element type KernelGen kernels take: use float, System.Half or KernelGen.BFloat16.");
+
+    private static void WidenBFloat16(ReadOnlySpan<ushort> source, Span<uint> destination)
+    {
+        int index = 0;
+        for (; index + Vector<ushort>.Count <= source.Length; index += Vector<ushort>.Count)
+        {
+            Vector.Widen(new Vector<ushort>(source.Slice(index)), out var low, out var high);
+            Vector.ShiftLeft(low, 16).CopyTo(destination.Slice(index));
+            Vector.ShiftLeft(high, 16).CopyTo(destination.Slice(index + Vector<uint>.Count));
+        }
+
+        for (; index < source.Length; index++)
+        {
+            destination[index] = (uint)source[index] << 16;
+        }
+    }
+
+    // BFloat16's rule, a vector at a time: ties to even, and a NaN keeps a quiet bit so that it cannot become infinity.
+    private static void NarrowBFloat16(ReadOnlySpan<uint> source, Span<ushort> destination)
+    {
+        int index = 0;
+        for (; index + Vector<ushort>.Count <= source.Length; index += Vector<ushort>.Count)
+        {
+            var low = Round(new Vector<uint>(source.Slice(index)));
+            var high = Round(new Vector<uint>(source.Slice(index + Vector<uint>.Count)));
+            Vector.Narrow(low, high).CopyTo(destination.Slice(index));
+        }
+
+        for (; index < source.Length; index++)
+        {
+            destination[index] = ((BFloat16)BitConverter.UInt32BitsToSingle(source[index])).RawValue;
+        }
+
+        static Vector<uint> Round(Vector<uint> bits)
+        {
+            var upper = Vector.ShiftRightLogical(bits, 16);
+            var rounded = Vector.ShiftRightLogical(bits + new Vector<uint>(0x7FFFu) + (upper & Vector<uint>.One), 16);
+            var nan = Vector.GreaterThan(bits & new Vector<uint>(0x7FFF_FFFFu), new Vector<uint>(0x7F80_0000u));
+            return Vector.ConditionalSelect(nan, upper | new Vector<uint>(0x0040u), rounded);
+        }
+    }
+}
