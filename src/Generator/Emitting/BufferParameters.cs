@@ -15,6 +15,17 @@ internal static class BufferParameters
     public static string Declarations(IEnumerable<KernelBuffer> buffers, string inputType, string outputType) =>
         string.Join(", ", buffers.Select(buffer => $"{(buffer.IsOutput ? outputType : inputType)} {buffer.Name}"));
 
+    /// <summary>
+    /// Host span declarations: the element buffers (<see cref="KernelBuffer.IsElement"/>) as spans of
+    /// <paramref name="element"/>'s host type (<see cref="ElementTypes.Host"/>), sink logits and log-sum-exp as fp32 spans.
+    /// </summary>
+    public static string HostDeclarations(IEnumerable<KernelBuffer> buffers, AttentionElement element) =>
+        string.Join(", ", buffers.Select(buffer =>
+        {
+            var type = buffer.IsElement ? ElementTypes.Host(element) : "float";
+            return $"{(buffer.IsOutput ? $"global::System.Span<{type}>" : $"global::System.ReadOnlySpan<{type}>")} {buffer.Name}";
+        }));
+
     /// <summary>The names, as arguments passed on.</summary>
     public static string Arguments(IEnumerable<KernelBuffer> buffers) => string.Join(", ", buffers.Select(buffer => buffer.Name));
 

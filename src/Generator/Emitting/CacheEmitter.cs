@@ -46,7 +46,7 @@ internal static class CacheEmitter
             writer.WriteLine(SizeParameters);
             writer.WriteLine("/// <param name=\"options\">Threads for the CPU kernel; <see langword=\"null\"/> for all cores.</param>");
             writer.WriteLine($"public static global::KernelGen.KeyValueCache<{element}> CreateCache(int batch, int heads, int kvHeads, {Options}? options = null) =>");
-            writer.WriteLine($"    new global::KernelGen.HostKeyValueCache<{KernelEmitter.BakedConstants}, {KernelEmitter.BakedWindow}>(default, Window, CacheMaxChunk, {capacityArgument}, batch, heads, kvHeads, options);");
+            writer.WriteLine($"    new global::KernelGen.HostKeyValueCache<{KernelEmitter.BakedConstants}, {KernelEmitter.BakedWindow}, {element}>(default, Window, CacheMaxChunk, {capacityArgument}, batch, heads, kvHeads, options);");
             writer.WriteLine();
             writer.WriteLine($$"""
                 /// <summary>

@@ -8,14 +8,16 @@ namespace KernelGen;
 /// </summary>
 /// <typeparam name="TConstants">The spec's <c>BakedConstants</c>.</typeparam>
 /// <typeparam name="TWindow">The spec's <c>BakedWindow</c>.</typeparam>
-public sealed class HostKeyValueCache<TConstants, TWindow> : KeyValueCache<float>
+/// <typeparam name="TElement">The spec's host element type, in which keys and values are stored: <see cref="float"/>, <see cref="Half"/> or <see cref="BFloat16"/>.</typeparam>
+public sealed class HostKeyValueCache<TConstants, TWindow, TElement> : KeyValueCache<TElement>
     where TConstants : struct, IKernelConstants
     where TWindow : struct, IWindowBounds
+    where TElement : unmanaged
 {
     private readonly TWindow _bounds;
     private readonly CpuAttentionOptions? _options;
-    private float[] _keys;
-    private float[] _values;
+    private TElement[] _keys;
+    private TElement[] _values;
 
     /// <summary>Creates an empty cache; the spec's <c>CreateCache</c> calls this with its window.</summary>
     /// <param name="bounds">The window's bounds as the kernel takes them: the spec's <c>BakedWindow</c>, or <see cref="RuntimeWindowBounds"/>.</param>
@@ -26,9 +28,11 @@ public sealed class HostKeyValueCache<TConstants, TWindow> : KeyValueCache<float
     /// <param name="heads">Query heads.</param>
     /// <param name="kvHeads">Key/value heads.</param>
     /// <param name="options">Threads for the CPU kernel; <see langword="null"/> for all cores.</param>
+    /// <exception cref="NotSupportedException"><typeparamref name="TElement"/> is not an element type the CPU kernel takes.</exception>
     public HostKeyValueCache(TWindow bounds, AttentionWindow window, int maxChunk, int? capacity, int batch, int heads, int kvHeads, CpuAttentionOptions? options = null)
         : base(window, default(TConstants).HeadDim, default(TConstants).HasSinks, maxChunk, capacity, batch, heads, kvHeads)
     {
+        CpuAttention.ValidateElement<TElement>();
         RequireSameWindow(bounds, window);
         _bounds = bounds;
         _options = options;
@@ -37,7 +41,7 @@ public sealed class HostKeyValueCache<TConstants, TWindow> : KeyValueCache<float
     }
 
     /// <inheritdoc/>
-    protected override void Write(ReadOnlySpan<float> keys, ReadOnlySpan<float> values, ReadOnlySpan<long> slots)
+    protected override void Write(ReadOnlySpan<TElement> keys, ReadOnlySpan<TElement> values, ReadOnlySpan<long> slots)
     {
         long headStride = (long)Capacity * HeadDim;
         for (int token = 0; token < slots.Length; token++)
@@ -60,7 +64,7 @@ public sealed class HostKeyValueCache<TConstants, TWindow> : KeyValueCache<float
     }
 
     /// <inheritdoc/>
-    protected override void Run(ReadOnlySpan<float> q, ReadOnlySpan<float> sinkLogits, Span<float> output, Span<float> logSumExp, SequenceGeometry geometry, ReadOnlySpan<SequenceLayout> sequences) =>
+    protected override void Run(ReadOnlySpan<TElement> q, ReadOnlySpan<float> sinkLogits, Span<TElement> output, Span<float> logSumExp, SequenceGeometry geometry, ReadOnlySpan<SequenceLayout> sequences) =>
         CpuAttention.ForwardSequences(default(TConstants), _bounds, q, _keys, _values, sinkLogits, output, logSumExp, geometry, sequences, _options);
 
     /// <inheritdoc/>
@@ -71,19 +75,19 @@ public sealed class HostKeyValueCache<TConstants, TWindow> : KeyValueCache<float
     }
 
     // Host arrays index with int: a store beyond Array.MaxLength elements is refused with what to change.
-    private float[] Allocate(int capacity)
+    private TElement[] Allocate(int capacity)
     {
         long elements = StoreElements(capacity);
         if (elements > Array.MaxLength)
         {
-            throw new InvalidOperationException($"A host cache of {Batch} row(s) x {KvHeads} KV head(s) x {capacity} keys x {HeadDim} needs {elements} floats per store, more than a .NET array holds ({Array.MaxLength}); use fewer batch rows per cache.");
+            throw new InvalidOperationException($"A host cache of {Batch} row(s) x {KvHeads} KV head(s) x {capacity} keys x {HeadDim} needs {elements} elements per store, more than a .NET array holds ({Array.MaxLength}); use fewer batch rows per cache.");
         }
 
-        return new float[elements];
+        return new TElement[elements];
     }
 
     // A growing cache's positions are its slots, so each (row, head) run of slots moves whole to its new place.
-    private float[] Regrow(float[] store, int oldCapacity, int newCapacity)
+    private TElement[] Regrow(TElement[] store, int oldCapacity, int newCapacity)
     {
         var grown = Allocate(newCapacity);
         for (long run = 0; run < (long)Batch * KvHeads; run++)

@@ -14,6 +14,12 @@ namespace KernelGen;
 /// share a key/value head are served together, so each key and value row is read once per group. The cut depends
 /// only on the shape, and each output row is computed by one block in a fixed order, so results are
 /// bit-identical whatever the thread count.
+/// <para>
+/// Queries, keys, values and output are <see cref="float"/>, <see cref="Half"/> (or <c>ILGPU.Half</c>) or
+/// <see cref="BFloat16"/>; sink logits and the log-sum-exp are always fp32, and so is all arithmetic. A 16-bit call
+/// widens its inputs exactly and rounds each output element once, to nearest even: its output is the fp32 kernel's
+/// output on the widened inputs, rounded.
+/// </para>
 /// </remarks>
 public static unsafe class CpuAttention
 {
@@ -39,13 +45,19 @@ public static unsafe class CpuAttention
     /// <param name="shape">The sizes; every length is checked against them first.</param>
     /// <param name="writesLogSumExp">Whether <paramref name="logSumExp"/> is wanted.</param>
     /// <param name="options">Threads to use; <see langword="null"/> for <see cref="CpuAttentionOptions.Default"/>.</param>
-    public static void Forward<TConstants, TWindow>(
+    /// <typeparam name="TConstants">The spec's baked constants.</typeparam>
+    /// <typeparam name="TWindow">The window bounds' struct.</typeparam>
+    /// <typeparam name="TElement">The element type of <paramref name="q"/>, <paramref name="k"/>, <paramref name="v"/> and <paramref name="output"/>: <see cref="float"/>, <see cref="Half"/>, <c>ILGPU.Half</c> or <see cref="BFloat16"/>.</typeparam>
+    /// <exception cref="NotSupportedException"><typeparamref name="TElement"/> is another type.</exception>
+    public static void Forward<TConstants, TWindow, TElement>(
         TConstants constants, TWindow window, WindowAlignment alignment,
-        ReadOnlySpan<float> q, ReadOnlySpan<float> k, ReadOnlySpan<float> v, ReadOnlySpan<float> sinkLogits,
-        Span<float> output, Span<float> logSumExp, AttentionShape shape, bool writesLogSumExp, CpuAttentionOptions? options)
+        ReadOnlySpan<TElement> q, ReadOnlySpan<TElement> k, ReadOnlySpan<TElement> v, ReadOnlySpan<float> sinkLogits,
+        Span<TElement> output, Span<float> logSumExp, AttentionShape shape, bool writesLogSumExp, CpuAttentionOptions? options)
         where TConstants : struct, IKernelConstants
         where TWindow : struct, IWindowBounds
+        where TElement : unmanaged
     {
+        ValidateElement<TElement>();
         AttentionInputs.ValidateHeadDim(constants.HeadDim);
         AttentionInputs.Validate(q.Length, k.Length, v.Length, sinkLogits.Length, output.Length, logSumExp.Length,
             shape, constants.HeadDim, constants.HasSinks, writesLogSumExp);
@@ -77,13 +89,19 @@ public static unsafe class CpuAttention
     /// <param name="geometry">The strides every sequence shares.</param>
     /// <param name="sequences">One layout per sequence.</param>
     /// <param name="options">Threads to use; <see langword="null"/> for <see cref="CpuAttentionOptions.Default"/>.</param>
-    public static void ForwardSequences<TConstants, TWindow>(
+    /// <typeparam name="TConstants">The spec's baked constants.</typeparam>
+    /// <typeparam name="TWindow">The window bounds' struct.</typeparam>
+    /// <typeparam name="TElement">The element type of <paramref name="q"/>, <paramref name="k"/>, <paramref name="v"/> and <paramref name="output"/>: <see cref="float"/>, <see cref="Half"/>, <c>ILGPU.Half</c> or <see cref="BFloat16"/>.</typeparam>
+    /// <exception cref="NotSupportedException"><typeparamref name="TElement"/> is another type.</exception>
+    public static void ForwardSequences<TConstants, TWindow, TElement>(
         TConstants constants, TWindow window,
-        ReadOnlySpan<float> q, ReadOnlySpan<float> k, ReadOnlySpan<float> v, ReadOnlySpan<float> sinkLogits,
-        Span<float> output, Span<float> logSumExp, SequenceGeometry geometry, ReadOnlySpan<SequenceLayout> sequences, CpuAttentionOptions? options)
+        ReadOnlySpan<TElement> q, ReadOnlySpan<TElement> k, ReadOnlySpan<TElement> v, ReadOnlySpan<float> sinkLogits,
+        Span<TElement> output, Span<float> logSumExp, SequenceGeometry geometry, ReadOnlySpan<SequenceLayout> sequences, CpuAttentionOptions? options)
         where TConstants : struct, IKernelConstants
         where TWindow : struct, IWindowBounds
+        where TElement : unmanaged
     {
+        ValidateElement<TElement>();
         AttentionInputs.ValidateHeadDim(constants.HeadDim);
         ValidateWindow(window, WindowAlignment.BottomRight);
         SequenceInputs.Validate(q.Length, k.Length, v.Length, sinkLogits.Length, output.Length, logSumExp.Length,
@@ -91,18 +109,20 @@ public static unsafe class CpuAttention
         Run(constants, window, q, k, v, sinkLogits, output, logSumExp, geometry, sequences.ToArray(), options);
     }
 
-    private static void Run<TConstants, TWindow>(
+    private static void Run<TConstants, TWindow, TElement>(
         TConstants constants, TWindow window,
-        ReadOnlySpan<float> q, ReadOnlySpan<float> k, ReadOnlySpan<float> v, ReadOnlySpan<float> sinkLogits,
-        Span<float> output, Span<float> logSumExp, SequenceGeometry geometry, SequenceLayout[] sequences, CpuAttentionOptions? options)
+        ReadOnlySpan<TElement> q, ReadOnlySpan<TElement> k, ReadOnlySpan<TElement> v, ReadOnlySpan<float> sinkLogits,
+        Span<TElement> output, Span<float> logSumExp, SequenceGeometry geometry, SequenceLayout[] sequences, CpuAttentionOptions? options)
         where TConstants : struct, IKernelConstants
         where TWindow : struct, IWindowBounds
+        where TElement : unmanaged
     {
         options ??= CpuAttentionOptions.Default;
-        fixed (float* query = q, key = k, value = v, sinks = sinkLogits, result = output, rowLogSumExp = logSumExp)
+        fixed (TElement* query = q, key = k, value = v, result = output)
+        fixed (float* sinks = sinkLogits, rowLogSumExp = logSumExp)
         {
-            var call = new QueryBlock.Call(query, key, value, sinks, result, geometry.WritesLogSumExp != 0 ? rowLogSumExp : null, geometry, sequences);
-            var job = new Job<TConstants, TWindow>(call, constants, window);
+            var call = new QueryBlock.Call<TElement>(query, key, value, sinks, result, geometry.WritesLogSumExp != 0 ? rowLogSumExp : null, geometry, sequences);
+            var job = new Job<TConstants, TWindow, TElement>(call, constants, window);
             var threads = (int)Math.Min(options.ThreadCount, call.BlockCount);
             if (threads <= 1)
             {
@@ -119,6 +139,16 @@ public static unsafe class CpuAttention
                 Parallel.For(0, call.BlockCount, new ParallelOptions { MaxDegreeOfParallelism = threads },
                     job.Rent, (block, _, scratch) => job.Run(block, scratch), scratch => ArrayPool<float>.Shared.Return(scratch));
             }
+        }
+    }
+
+    /// <summary>Throws <see cref="NotSupportedException"/> unless the kernel takes <typeparamref name="TElement"/>.</summary>
+    internal static void ValidateElement<TElement>()
+        where TElement : unmanaged
+    {
+        if (!ElementSpans.IsSupported<TElement>())
+        {
+            throw new NotSupportedException($"The CPU kernel takes float, System.Half, ILGPU.Half or KernelGen.BFloat16 elements, not {typeof(TElement)}.");
         }
     }
 
@@ -139,16 +169,17 @@ public static unsafe class CpuAttention
     }
 
     // What the worker threads share; each rents its own scratch once per call.
-    private sealed class Job<TConstants, TWindow>
+    private sealed class Job<TConstants, TWindow, TElement>
         where TConstants : struct, IKernelConstants
         where TWindow : struct, IWindowBounds
+        where TElement : unmanaged
     {
-        private readonly QueryBlock.Call _call;
+        private readonly QueryBlock.Call<TElement> _call;
         private readonly TConstants _constants;
         private readonly TWindow _window;
         private readonly int _scratchLength;
 
-        public Job(QueryBlock.Call call, TConstants constants, TWindow window)
+        public Job(QueryBlock.Call<TElement> call, TConstants constants, TWindow window)
         {
             _call = call;
             _constants = constants;

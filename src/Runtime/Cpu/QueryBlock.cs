@@ -18,6 +18,11 @@ namespace KernelGen;
 /// head by head within a query, which is also their order in memory. Scores are kept transposed, key by key with
 /// the rows across the vector lanes, so that the softmax statistics of a whole vector of rows update at once and
 /// neither the keys nor the values ever need transposing; only the queries are, once per block.
+/// <para>
+/// All arithmetic is fp32. fp32 keys and values are read in place; 16-bit ones (fp16, bf16) are widened a tile at a
+/// time into the thread's scratch, and the same loops run on that copy, so a 16-bit call computes exactly what an
+/// fp32 call on the widened inputs computes, and rounds each output row once at the end.
+/// </para>
 /// </remarks>
 internal static unsafe class QueryBlock
 {
@@ -31,13 +36,15 @@ internal static unsafe class QueryBlock
     public const int TargetRows = 16;
 
     /// <summary>A call's buffers and sequences, and how it is cut into blocks.</summary>
-    public readonly struct Call
+    /// <typeparam name="TElement">The element type of the queries, keys, values and output.</typeparam>
+    public readonly struct Call<TElement>
+        where TElement : unmanaged
     {
-        public readonly float* Query;
-        public readonly float* Key;
-        public readonly float* Value;
+        public readonly TElement* Query;
+        public readonly TElement* Key;
+        public readonly TElement* Value;
         public readonly float* SinkLogits;
-        public readonly float* Output;
+        public readonly TElement* Output;
         public readonly float* LogSumExp;
         public readonly SequenceGeometry Geometry;
         public readonly SequenceLayout[] Sequences;
@@ -47,7 +54,7 @@ internal static unsafe class QueryBlock
         // The blocks before each sequence (and, last, all of them): a block's sequence is found by binary search.
         private readonly long[] _blockStarts;
 
-        public Call(float* query, float* key, float* value, float* sinkLogits, float* output, float* logSumExp, SequenceGeometry geometry, SequenceLayout[] sequences)
+        public Call(TElement* query, TElement* key, TElement* value, float* sinkLogits, TElement* output, float* logSumExp, SequenceGeometry geometry, SequenceLayout[] sequences)
         {
             Query = query;
             Key = key;
@@ -70,7 +77,10 @@ internal static unsafe class QueryBlock
         public long BlockCount => _blockStarts[^1];
 
         /// <summary>Floats of scratch one thread needs.</summary>
-        public int ScratchLength(int headDim) => BlockScratch.Length(headDim, PaddedRows);
+        public int ScratchLength(int headDim) => BlockScratch.Length(headDim, PaddedRows, WidensKeys);
+
+        /// <summary>Whether keys and values are widened to fp32 scratch a tile at a time, rather than read in place.</summary>
+        public static bool WidensKeys => typeof(TElement) != typeof(float);
 
         /// <summary>Blocks of queries of <paramref name="sequence"/>, per key/value head.</summary>
         public int QueryBlocks(int sequence) => (Sequences[sequence].QueryCount + QueriesPerBlock - 1) / QueriesPerBlock;
@@ -101,9 +111,10 @@ internal static unsafe class QueryBlock
 
     /// <summary>Computes block <paramref name="block"/> of <paramref name="call"/>, using <paramref name="scratch"/> as working memory.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Run<TConstants, TWindow>(in Call call, TConstants constants, TWindow window, long block, float[] scratch)
+    public static void Run<TConstants, TWindow, TElement>(in Call<TElement> call, TConstants constants, TWindow window, long block, float[] scratch)
         where TConstants : struct, IKernelConstants
         where TWindow : struct, IWindowBounds
+        where TElement : unmanaged
     {
         int headDim = constants.HeadDim;
         var geometry = call.Geometry;
@@ -126,10 +137,10 @@ internal static unsafe class QueryBlock
 
         fixed (float* memory = scratch)
         {
-            var work = new BlockScratch(memory, headDim, call.PaddedRows);
+            var work = new BlockScratch(memory, headDim, call.PaddedRows, Call<TElement>.WidensKeys);
 
             // The rows of one query are its heads, adjacent in memory: the block's queries are one strided run.
-            float* queryRows = call.Query + geometry.QueryRow(sequence, queryStart, firstHead);
+            TElement* queryRows = call.Query + geometry.QueryRow(sequence, queryStart, firstHead);
             PackQueries(queryRows, (long)geometry.Heads * headDim, heads, rows, paddedRows, headDim, constants.SoftmaxScale, work.QueryT);
             // Each row's visible keys, and the keys that every row of the block sees: inside those, even an edge
             // tile needs no mask.
@@ -153,7 +164,7 @@ internal static unsafe class QueryBlock
 
             new Span<float>(work.Output, paddedRows * headDim).Clear();
 
-            var keys = new KeyRows(call, geometry, sequence, kvHead);
+            var keys = new KeyRows<TElement>(call, geometry, sequence, kvHead);
             // With few rows (decode) the block is bound by memory, not arithmetic: each key row is a separate piece of
             // memory (all key/value heads of a position lie between), which the hardware prefetcher does not follow.
             bool fewRows = paddedRows <= Vector<float>.Count && Sse.IsSupported;
@@ -185,7 +196,20 @@ internal static unsafe class QueryBlock
                 for (int pieceStart = keyStart; pieceStart < keyEnd;)
                 {
                     int pieceEnd = keys.ContiguousEnd(pieceStart, keyEnd);
-                    AttendKeys(constants, tiles, pieceStart, pieceEnd, masked, keys.At(call.Key, pieceStart), keys.At(call.Value, pieceStart), keys.RowStride);
+                    TElement* pieceKeys = keys.At(call.Key, pieceStart);
+                    TElement* pieceValues = keys.At(call.Value, pieceStart);
+                    if (Call<TElement>.WidensKeys)
+                    {
+                        int pieceKeyCount = pieceEnd - pieceStart;
+                        WidenRows(pieceKeys, keys.RowStride, pieceKeyCount, headDim, work.WidenedKeys);
+                        WidenRows(pieceValues, keys.RowStride, pieceKeyCount, headDim, work.WidenedValues);
+                        AttendKeys(constants, tiles, pieceStart, pieceEnd, masked, work.WidenedKeys, work.WidenedValues, headDim);
+                    }
+                    else
+                    {
+                        AttendKeys(constants, tiles, pieceStart, pieceEnd, masked, (float*)pieceKeys, (float*)pieceValues, keys.RowStride);
+                    }
+
                     pieceStart = pieceEnd;
                 }
             }
@@ -194,7 +218,7 @@ internal static unsafe class QueryBlock
             {
                 int query = queryStart + (row / heads);
                 int head = firstHead + (row % heads);
-                float* outputRow = call.Output + geometry.QueryRow(sequence, query, head);
+                TElement* outputRow = call.Output + geometry.QueryRow(sequence, query, head);
                 float* logSumExp = call.LogSumExp == null ? null : call.LogSumExp + geometry.LogSumExpIndex(sequence, head, query);
                 float sink = constants.HasSinks ? call.SinkLogits[head] : 0f;
                 bool seesKeys = work.RowStart[row] < work.RowEnd[row] || work.RowSinkEnd[row] > 0;
@@ -215,17 +239,18 @@ internal static unsafe class QueryBlock
     }
 
     // One key/value head's rows of one sequence: key position p lies at its slot (p itself, or p modulo a ring's slots).
-    private readonly struct KeyRows(in Call call, SequenceGeometry geometry, in SequenceLayout sequence, int kvHead)
+    private readonly struct KeyRows<TElement>(in Call<TElement> call, SequenceGeometry geometry, in SequenceLayout sequence, int kvHead)
+        where TElement : unmanaged
     {
         private readonly long _headStart = sequence.KeyStart + (kvHead * geometry.KeyHeadStride);
         private readonly SequenceGeometry _geometry = geometry;
-        private readonly float* _key = call.Key;
-        private readonly float* _value = call.Value;
+        private readonly TElement* _key = call.Key;
+        private readonly TElement* _value = call.Value;
 
         public long RowStride => _geometry.KeyRowStride;
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public float* At(float* buffer, int key) => buffer + _headStart + (_geometry.KeySlot(key) * _geometry.KeyRowStride);
+        public TElement* At(TElement* buffer, int key) => buffer + _headStart + (_geometry.KeySlot(key) * _geometry.KeyRowStride);
 
         // The end of the run of keys from key that lie in consecutive slots, at most end.
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -235,15 +260,16 @@ internal static unsafe class QueryBlock
         // Asks for keys [from, to) ahead of use, a cache line at a time.
         public void Prefetch(int from, int to, int headDim)
         {
-            const int FloatsPerLine = 16;
+            const int BytesPerLine = 64;
+            int rowBytes = headDim * sizeof(TElement);
             for (int key = from; key < to; key++)
             {
-                float* keyRow = At(_key, key);
-                float* valueRow = At(_value, key);
-                for (int dim = 0; dim < headDim; dim += FloatsPerLine)
+                byte* keyRow = (byte*)At(_key, key);
+                byte* valueRow = (byte*)At(_value, key);
+                for (int offset = 0; offset < rowBytes; offset += BytesPerLine)
                 {
-                    Sse.Prefetch0(keyRow + dim);
-                    Sse.Prefetch0(valueRow + dim);
+                    Sse.Prefetch0(keyRow + offset);
+                    Sse.Prefetch0(valueRow + offset);
                 }
             }
         }
@@ -294,17 +320,37 @@ internal static unsafe class QueryBlock
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static int RoundUpToVector(int rows) => (rows + Vector<float>.Count - 1) / Vector<float>.Count * Vector<float>.Count;
 
-    // Queries transposed (dimension by dimension, rows across the lanes) and pre-scaled; padding rows are zero.
+    // Queries widened (exactly), transposed (dimension by dimension, rows across the lanes) and pre-scaled; padding rows
+    // are zero. Once per block, so one element at a time.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void PackQueries(float* queryRows, long queryStride, int heads, int rows, int paddedRows, int headDim, float scale, float* queryT)
+    private static void PackQueries<TElement>(TElement* queryRows, long queryStride, int heads, int rows, int paddedRows, int headDim, float scale, float* queryT)
+        where TElement : unmanaged
     {
         for (int row = 0; row < paddedRows; row++)
         {
-            float* source = queryRows + ((row / heads) * queryStride) + ((row % heads) * headDim);
+            TElement* source = queryRows + ((row / heads) * queryStride) + ((row % heads) * headDim);
             for (int dim = 0; dim < headDim; dim++)
             {
-                queryT[(dim * paddedRows) + row] = row < rows ? source[dim] * scale : 0f;
+                queryT[(dim * paddedRows) + row] = row < rows ? ElementSpans.Widen(source[dim]) * scale : 0f;
             }
+        }
+    }
+
+    // Widens keyCount rows of headDim elements, stride apart, into consecutive fp32 rows; exact. A ring's rows or a
+    // single key/value head's are one contiguous run, widened at once.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void WidenRows<TElement>(TElement* rows, long stride, int keyCount, int headDim, float* widened)
+        where TElement : unmanaged
+    {
+        if (stride == headDim)
+        {
+            ElementSpans.Widen(new ReadOnlySpan<TElement>(rows, keyCount * headDim), new Span<float>(widened, keyCount * headDim));
+            return;
+        }
+
+        for (int key = 0; key < keyCount; key++)
+        {
+            ElementSpans.Widen(new ReadOnlySpan<TElement>(rows + (key * stride), headDim), new Span<float>(widened + (key * headDim), headDim));
         }
     }
 
@@ -377,9 +423,11 @@ internal static unsafe class QueryBlock
 
     // The sink logit joins the denominator with no value vector; a row that saw nothing writes zeros and -inf. A row
     // that saw keys whose weights are all zero (every visible score -inf: an infinity in q or k) is 0/0 and writes NaN,
-    // rather than passing for a row that saw nothing. A sink of +inf takes all the weight.
+    // rather than passing for a row that saw nothing. A sink of +inf takes all the weight. A 16-bit row is computed in
+    // fp32 over its accumulators, then rounded once.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void FinishRow(bool hasSinks, float sink, bool seesKeys, float max, float sum, float* accumulated, int headDim, float* output, float* logSumExp)
+    private static void FinishRow<TElement>(bool hasSinks, float sink, bool seesKeys, float max, float sum, float* accumulated, int headDim, TElement* output, float* logSumExp)
+        where TElement : unmanaged
     {
         float scale = 1f;
         if (hasSinks)
@@ -394,9 +442,15 @@ internal static unsafe class QueryBlock
         // Compared with 0, not "> 0": a NaN that a visible key brought in stays NaN.
         float empty = seesKeys ? float.NaN : 0f;
         float normalizer = sum == 0f ? empty : scale / sum;
+        float* row = typeof(TElement) == typeof(float) ? (float*)output : accumulated;
         for (int dim = 0; dim < headDim; dim++)
         {
-            output[dim] = accumulated[dim] * normalizer;
+            row[dim] = accumulated[dim] * normalizer;
+        }
+
+        if (typeof(TElement) != typeof(float))
+        {
+            ElementSpans.Narrow(new ReadOnlySpan<float>(row, headDim), new Span<TElement>(output, headDim));
         }
 
         if (logSumExp != null)

@@ -38,7 +38,7 @@ static partial class MistralAttention
     /// <param name="kvHeads">Key/value heads; <paramref name="heads"/> must be a multiple of it.</param>
     /// <param name="options">Threads for the CPU kernel; <see langword="null"/> for all cores.</param>
     public static global::KernelGen.KeyValueCache<float> CreateCache(int batch, int heads, int kvHeads, global::KernelGen.CpuAttentionOptions? options = null) =>
-        new global::KernelGen.HostKeyValueCache<BakedConstants, BakedWindow>(default, Window, CacheMaxChunk, CacheCapacity, batch, heads, kvHeads, options);
+        new global::KernelGen.HostKeyValueCache<BakedConstants, BakedWindow, float>(default, Window, CacheMaxChunk, CacheCapacity, batch, heads, kvHeads, options);
 
     /// <summary>
     /// Creates an empty KV cache in <paramref name="accelerator"/>'s memory, attended by this spec's ILGPU kernel (which splits the

@@ -91,7 +91,7 @@ public sealed class KvCacheBehaviourTests
     {
         float[] Run(int threads)
         {
-            using var cache = new HostKeyValueCache<SmallRingCache.BakedConstants, SmallRingCache.BakedWindow>(
+            using var cache = new HostKeyValueCache<SmallRingCache.BakedConstants, SmallRingCache.BakedWindow, float>(
                 default, SmallRingCache.Window, SmallRingCache.CacheMaxChunk, null, batch: 3, heads: 4, kvHeads: 2, new CpuAttentionOptions { MaxDegreeOfParallelism = threads });
             var random = new Random(7);
             float[] last = Array.Empty<float>();
@@ -120,18 +120,18 @@ public sealed class KvCacheBehaviourTests
     {
         var symmetric = new AttentionWindow(4, 2);
         var exception = Assert.Throws<ArgumentException>(() =>
-            new HostKeyValueCache<SmallRingCache.BakedConstants, RuntimeWindowBounds>(new RuntimeWindowBounds(symmetric), symmetric, 4, null, 1, 1, 1));
+            new HostKeyValueCache<SmallRingCache.BakedConstants, RuntimeWindowBounds, float>(new RuntimeWindowBounds(symmetric), symmetric, 4, null, 1, 1, 1));
         Assert.Contains("2 key(s) after its own", exception.Message);
 
         var topLeft = new AttentionWindow(4, 0, WindowAlignment.TopLeft);
         Assert.Throws<ArgumentException>(() =>
-            new HostKeyValueCache<SmallRingCache.BakedConstants, RuntimeWindowBounds>(new RuntimeWindowBounds(topLeft), topLeft, 4, null, 1, 1, 1));
+            new HostKeyValueCache<SmallRingCache.BakedConstants, RuntimeWindowBounds, float>(new RuntimeWindowBounds(topLeft), topLeft, 4, null, 1, 1, 1));
 
         // Bounds that are not the window's, and a pinned ring below the rule.
         Assert.Throws<ArgumentException>(() =>
-            new HostKeyValueCache<SmallRingCache.BakedConstants, SmallRingCache.BakedWindow>(default, new AttentionWindow(6, 0), 4, null, 1, 1, 1));
+            new HostKeyValueCache<SmallRingCache.BakedConstants, SmallRingCache.BakedWindow, float>(default, new AttentionWindow(6, 0), 4, null, 1, 1, 1));
         Assert.Throws<ArgumentOutOfRangeException>(() =>
-            new HostKeyValueCache<SmallRingCache.BakedConstants, SmallRingCache.BakedWindow>(default, SmallRingCache.Window, 3, 9, 1, 1, 1));
+            new HostKeyValueCache<SmallRingCache.BakedConstants, SmallRingCache.BakedWindow, float>(default, SmallRingCache.Window, 3, 9, 1, 1, 1));
     }
 
     [Theory]
@@ -143,7 +143,7 @@ public sealed class KvCacheBehaviourTests
         var empty = new AttentionWindow(left, right);
         var exception = Assert.Throws<ArgumentException>(() =>
         {
-            using var cache = new HostKeyValueCache<SmallRingCache.BakedConstants, RuntimeWindowBounds>(new RuntimeWindowBounds(empty), empty, maxChunk, null, 1, 1, 1);
+            using var cache = new HostKeyValueCache<SmallRingCache.BakedConstants, RuntimeWindowBounds, float>(new RuntimeWindowBounds(empty), empty, maxChunk, null, 1, 1, 1);
             cache.Append(new float[16 * maxChunk], new float[16 * maxChunk], new[] { maxChunk });
         });
         Assert.Contains("it hides every key", exception.Message);

@@ -35,7 +35,7 @@ public sealed class KvCachePropertyTests
     private static Constants Spec<TConstants>(string name, int headDim, double scale, double softCap)
         where TConstants : struct, IKernelConstants =>
         new(name, headDim, scale, softCap, default(TConstants).HasSinks, (window, maxChunk, batch, heads, kvHeads) =>
-            new HostKeyValueCache<TConstants, RuntimeWindowBounds>(new RuntimeWindowBounds(window), window, maxChunk, null, batch, heads, kvHeads));
+            new HostKeyValueCache<TConstants, RuntimeWindowBounds, float>(new RuntimeWindowBounds(window), window, maxChunk, null, batch, heads, kvHeads));
 
     [Fact]
     public void EveryStepMatchesFullHistoryAttention()

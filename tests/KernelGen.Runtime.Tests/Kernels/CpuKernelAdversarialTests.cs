@@ -109,7 +109,7 @@ public readonly struct AdversarialLongRightBound : IWindowBounds
 
 /// <summary>
 /// Adversarial inputs for the CPU kernel (<c>ForwardCpu</c>, <c>ForwardCpuWithRuntimeWindow</c> and the public
-/// <see cref="CpuAttention.Forward{TConstants, TWindow}"/>). Tests named <c>...</c> record defects found in
+/// <see cref="CpuAttention.Forward{TConstants, TWindow, TElement}"/>). Tests named <c>...</c> record defects found in
 /// review and fail until they are fixed; the others pin behaviour that held up under attack and was not covered before.
 /// </summary>
 public sealed class CpuKernelAdversarialTests
@@ -222,7 +222,7 @@ public sealed class CpuKernelAdversarialTests
     }
 
     /// <summary>
-    /// <see cref="CpuAttention.Forward{TConstants, TWindow}"/> takes the constants as an argument and validates the
+    /// <see cref="CpuAttention.Forward{TConstants, TWindow, TElement}"/> takes the constants as an argument and validates the
     /// buffers with them, but the work items use <c>default(TConstants)</c>: constants held in fields become head size
     /// 0 and scale 0, and the call writes zeros and log-sum-exps of ln(SeqK) without complaint.
     /// </summary>
