@@ -1,5 +1,6 @@
 using System;
 using System.Buffers;
+using System.Runtime.InteropServices;
 using System.Threading.Tasks;
 
 namespace KernelGen;
@@ -39,12 +40,13 @@ public static unsafe class CpuAttention
     /// <param name="shape">The sizes; every length is checked against them first.</param>
     /// <param name="writesLogSumExp">Whether <paramref name="logSumExp"/> is wanted.</param>
     /// <param name="options">Threads to use; <see langword="null"/> for <see cref="CpuAttentionOptions.Default"/>.</param>
-    public static void Forward<TConstants, TWindow>(
+    public static void Forward<TConstants, TWindow, TElement>(
         TConstants constants, TWindow window, WindowAlignment alignment,
-        ReadOnlySpan<float> q, ReadOnlySpan<float> k, ReadOnlySpan<float> v, ReadOnlySpan<float> sinkLogits,
-        Span<float> output, Span<float> logSumExp, AttentionShape shape, bool writesLogSumExp, CpuAttentionOptions? options)
+        ReadOnlySpan<TElement> q, ReadOnlySpan<TElement> k, ReadOnlySpan<TElement> v, ReadOnlySpan<float> sinkLogits,
+        Span<TElement> output, Span<float> logSumExp, AttentionShape shape, bool writesLogSumExp, CpuAttentionOptions? options)
         where TConstants : struct, IKernelConstants
         where TWindow : struct, IWindowBounds
+        where TElement : unmanaged
     {
         AttentionInputs.ValidateHeadDim(constants.HeadDim);
         AttentionInputs.Validate(q.Length, k.Length, v.Length, sinkLogits.Length, output.Length, logSumExp.Length,
@@ -77,18 +79,47 @@ public static unsafe class CpuAttention
     /// <param name="geometry">The strides every sequence shares.</param>
     /// <param name="sequences">One layout per sequence.</param>
     /// <param name="options">Threads to use; <see langword="null"/> for <see cref="CpuAttentionOptions.Default"/>.</param>
-    public static void ForwardSequences<TConstants, TWindow>(
+    public static void ForwardSequences<TConstants, TWindow, TElement>(
         TConstants constants, TWindow window,
-        ReadOnlySpan<float> q, ReadOnlySpan<float> k, ReadOnlySpan<float> v, ReadOnlySpan<float> sinkLogits,
-        Span<float> output, Span<float> logSumExp, SequenceGeometry geometry, ReadOnlySpan<SequenceLayout> sequences, CpuAttentionOptions? options)
+        ReadOnlySpan<TElement> q, ReadOnlySpan<TElement> k, ReadOnlySpan<TElement> v, ReadOnlySpan<float> sinkLogits,
+        Span<TElement> output, Span<float> logSumExp, SequenceGeometry geometry, ReadOnlySpan<SequenceLayout> sequences, CpuAttentionOptions? options)
         where TConstants : struct, IKernelConstants
         where TWindow : struct, IWindowBounds
+        where TElement : unmanaged
     {
         AttentionInputs.ValidateHeadDim(constants.HeadDim);
         ValidateWindow(window, WindowAlignment.BottomRight);
         SequenceInputs.Validate(q.Length, k.Length, v.Length, sinkLogits.Length, output.Length, logSumExp.Length,
             geometry, sequences, window, constants.HeadDim, constants.HasSinks);
         Run(constants, window, q, k, v, sinkLogits, output, logSumExp, geometry, sequences.ToArray(), options);
+    }
+
+    // Interim: 16-bit elements are widened whole, run in fp32 and rounded back (the kernel widening tile by tile replaces this).
+    private static void Run<TConstants, TWindow, TElement>(
+        TConstants constants, TWindow window,
+        ReadOnlySpan<TElement> q, ReadOnlySpan<TElement> k, ReadOnlySpan<TElement> v, ReadOnlySpan<float> sinkLogits,
+        Span<TElement> output, Span<float> logSumExp, SequenceGeometry geometry, SequenceLayout[] sequences, CpuAttentionOptions? options)
+        where TConstants : struct, IKernelConstants
+        where TWindow : struct, IWindowBounds
+        where TElement : unmanaged
+    {
+        if (typeof(TElement) == typeof(float))
+        {
+            Run(constants, window, MemoryMarshal.Cast<TElement, float>(q), MemoryMarshal.Cast<TElement, float>(k), MemoryMarshal.Cast<TElement, float>(v),
+                sinkLogits, MemoryMarshal.Cast<TElement, float>(output), logSumExp, geometry, sequences, options);
+            return;
+        }
+
+        var wideOutput = new float[output.Length];
+        Run(constants, window, Widened(q), Widened(k), Widened(v), sinkLogits, wideOutput, logSumExp, geometry, sequences, options);
+        ElementSpans.Narrow<TElement>(wideOutput, output);
+
+        static float[] Widened(ReadOnlySpan<TElement> source)
+        {
+            var wide = new float[source.Length];
+            ElementSpans.Widen(source, wide);
+            return wide;
+        }
     }
 
     private static void Run<TConstants, TWindow>(
