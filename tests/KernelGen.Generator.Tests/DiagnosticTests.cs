@@ -233,6 +233,13 @@ public sealed class DiagnosticTests
         """);
 
     [Fact]
+    public void KG0015_UndefinedElementType() => Expect("KG0015", """
+        [AttentionKernel(HeadDim = 64, Element = (AttentionElement)3)]
+        [SlidingWindow(Left = 4, Right = 0, Inclusive = true)]
+        public static partial class Kernel;
+        """);
+
+    [Fact]
     public void KG0015_NonPositiveSoftCap() => Expect("KG0015", """
         [AttentionKernel(HeadDim = 64, LogitSoftCap = -50)]
         public static partial class Kernel;

@@ -20,6 +20,15 @@ public sealed class GeneratedCodeTests
         """);
 
     [Fact]
+    public void BFloat16InputsWithASoftCap() => VerifyClean("""
+        using KernelGen;
+        namespace Models;
+        [AttentionKernel(HeadDim = 256, Element = AttentionElement.BFloat16, LogitSoftCap = 50)]
+        [SlidingWindow(Left = 4095, Right = 0, Inclusive = true)]
+        public static partial class Gemma2LocalBFloat16;
+        """);
+
+    [Fact]
     public void CausalWithoutWindow() => VerifyClean("""
         using KernelGen;
         namespace Models;

@@ -7,24 +7,14 @@ namespace KernelGen.Generator.Emitting;
 /// <summary>The parameter lists, arguments and <c>&lt;param&gt;</c> tags of <see cref="KernelBuffers"/>, for every emitter.</summary>
 internal static class BufferParameters
 {
-    public const string DeviceView = "global::ILGPU.ArrayView<float>";
-    public const string HostInput = "global::System.ReadOnlySpan<float>";
-    public const string HostOutput = "global::System.Span<float>";
-
-    /// <summary>Declarations such as <c>ReadOnlySpan&lt;float&gt; q, ..., Span&lt;float&gt; output</c>.</summary>
-    public static string Declarations(IEnumerable<KernelBuffer> buffers, string inputType, string outputType) =>
-        string.Join(", ", buffers.Select(buffer => $"{(buffer.IsOutput ? outputType : inputType)} {buffer.Name}"));
-
-    /// <summary>
-    /// Host span declarations: the element buffers (<see cref="KernelBuffer.IsElement"/>) as spans of
-    /// <paramref name="element"/>'s host type (<see cref="ElementTypes.Host"/>), sink logits and log-sum-exp as fp32 spans.
-    /// </summary>
-    public static string HostDeclarations(IEnumerable<KernelBuffer> buffers, AttentionElement element) =>
+    /// <summary>Host declarations such as <c>ReadOnlySpan&lt;Half&gt; q, ..., Span&lt;Half&gt; output</c>, of <paramref name="element"/> where the buffer holds elements and fp32 otherwise.</summary>
+    public static string HostSpans(IEnumerable<KernelBuffer> buffers, string element) =>
         string.Join(", ", buffers.Select(buffer =>
-        {
-            var type = buffer.IsElement ? ElementTypes.Host(element) : "float";
-            return $"{(buffer.IsOutput ? $"global::System.Span<{type}>" : $"global::System.ReadOnlySpan<{type}>")} {buffer.Name}";
-        }));
+            $"global::System.{(buffer.IsOutput ? "Span" : "ReadOnlySpan")}<{(buffer.IsElement ? element : "float")}> {buffer.Name}"));
+
+    /// <summary>Device declarations such as <c>ArrayView&lt;Half&gt; q</c>, of <paramref name="element"/> where the buffer holds elements and fp32 otherwise.</summary>
+    public static string DeviceViews(IEnumerable<KernelBuffer> buffers, string element) =>
+        string.Join(", ", buffers.Select(buffer => $"global::ILGPU.ArrayView<{(buffer.IsElement ? element : "float")}> {buffer.Name}"));
 
     /// <summary>The names, as arguments passed on.</summary>
     public static string Arguments(IEnumerable<KernelBuffer> buffers) => string.Join(", ", buffers.Select(buffer => buffer.Name));

@@ -56,7 +56,7 @@ internal static class CacheEmitter
                 /// <param name="accelerator">Where the cache lives; the caller keeps and disposes it.</param>
                 {{SizeParameters}}
                 public static global::KernelGen.KeyValueCache<{{element}}> CreateCache(global::ILGPU.Runtime.Accelerator accelerator, int batch, int heads, int kvHeads) =>
-                    new global::KernelGen.DeviceKeyValueCache(accelerator, Window, HeadDim, {{CSharpLiteral.Of(spec.Sinks)}}, CacheMaxChunk, {{capacityArgument}}, batch, heads, kvHeads, ForwardSequences);
+                    new global::KernelGen.DeviceKeyValueCache<{{element}}, {{ElementTypes.Device(spec.Element)}}>(accelerator, Window, HeadDim, {{CSharpLiteral.Of(spec.Sinks)}}, CacheMaxChunk, {{capacityArgument}}, batch, heads, kvHeads, ForwardSequences);
 
                 /// <summary>Creates an empty KV cache where <paramref name="device"/> runs: on its accelerator, or in host memory for the CPU kernel.</summary>
                 /// <param name="device">Where to run (<c>KernelGenDevice.CreateDefault()</c>: CUDA when present, else the CPU kernel).</param>

@@ -66,7 +66,7 @@ internal static class CpuKernelEmitter
             /// </summary>
             {{BufferParameters.Documentation(buffers)}}
             {{ShapeAndOptionsDocumentation}}
-            public static void ForwardCpu({{BufferParameters.HostDeclarations(buffers, spec.Element)}}, {{Shape}} shape, {{Options}}? options = null) =>
+            public static void ForwardCpu({{BufferParameters.HostSpans(buffers, ElementTypes.Host(spec.Element))}}, {{Shape}} shape, {{Options}}? options = null) =>
                 global::KernelGen.CpuAttention.Forward(
                     default({{KernelEmitter.BakedConstants}}), default({{KernelEmitter.BakedWindow}}), Alignment,
                     {{Arguments(spec, withLogSumExp)}}, shape, writesLogSumExp: {{CSharpLiteral.Of(withLogSumExp)}}, options);
@@ -85,7 +85,7 @@ internal static class CpuKernelEmitter
             {{BufferParameters.Documentation(buffers)}}
             /// <param name="window">The window to apply instead of <see cref="Window"/>.</param>
             {{ShapeAndOptionsDocumentation}}
-            public static void ForwardCpuWithRuntimeWindow({{BufferParameters.HostDeclarations(buffers, spec.Element)}}, global::KernelGen.AttentionWindow window, {{Shape}} shape, {{Options}}? options = null) =>
+            public static void ForwardCpuWithRuntimeWindow({{BufferParameters.HostSpans(buffers, ElementTypes.Host(spec.Element))}}, global::KernelGen.AttentionWindow window, {{Shape}} shape, {{Options}}? options = null) =>
                 global::KernelGen.CpuAttention.Forward(
                     default({{KernelEmitter.BakedConstants}}), new global::KernelGen.RuntimeWindowBounds(window), window.Alignment,
                     {{Arguments(spec, withLogSumExp)}}, shape, writesLogSumExp: {{CSharpLiteral.Of(withLogSumExp)}}, options);
@@ -105,7 +105,7 @@ internal static class CpuKernelEmitter
             {{BufferParameters.Documentation(buffers)}}
             /// <param name="shape">The sizes; every buffer length is checked against them before any work starts.</param>
             /// <exception cref="global::System.ArgumentException">A size is not positive, <c>Heads</c> is not a multiple of <c>KvHeads</c>, or a buffer length does not match.</exception>
-            public static void Forward(global::KernelGen.KernelGenDevice device, {{BufferParameters.HostDeclarations(buffers, spec.Element)}}, {{Shape}} shape)
+            public static void Forward(global::KernelGen.KernelGenDevice device, {{BufferParameters.HostSpans(buffers, ElementTypes.Host(spec.Element))}}, {{Shape}} shape)
             {
                 global::System.ArgumentNullException.ThrowIfNull(device);
                 if (device.Accelerator is { } accelerator)
@@ -136,7 +136,7 @@ internal static class CpuKernelEmitter
             /// <param name="kvHeads">Key/value heads; <paramref name="heads"/> must be a multiple of it.</param>
             /// <param name="options">How many threads to use; <see langword="null"/> for all cores. The output is bit-identical whatever the thread count.</param>
             /// <exception cref="global::System.ArgumentException">The offsets do not start at 0, decrease, or do not end at the buffers' tokens (the message names the first bad entry), or a buffer length does not match.</exception>
-            public static void ForwardCpuVarlen({{BufferParameters.HostDeclarations(buffers, spec.Element)}}, global::System.ReadOnlySpan<int> cuSeqLensQ, global::System.ReadOnlySpan<int> cuSeqLensK, int heads, int kvHeads, {{Options}}? options = null)
+            public static void ForwardCpuVarlen({{BufferParameters.HostSpans(buffers, ElementTypes.Host(spec.Element))}}, global::System.ReadOnlySpan<int> cuSeqLensQ, global::System.ReadOnlySpan<int> cuSeqLensK, int heads, int kvHeads, {{Options}}? options = null)
             {
                 var (geometry, sequences) = global::KernelGen.PackedBatch.Describe(cuSeqLensQ, cuSeqLensK, q.Length, k.Length, heads, kvHeads, HeadDim, Alignment, writesLogSumExp: {{CSharpLiteral.Of(withLogSumExp)}});
                 global::KernelGen.CpuAttention.ForwardSequences(

@@ -11,7 +11,6 @@ namespace KernelGen.Generator.Emitting;
 /// </summary>
 internal static class ForwardApiEmitter
 {
-    private const string View = "global::ILGPU.ArrayView<float>";
     private const string Shape = "global::KernelGen.AttentionShape";
     private const string Accelerator = "global::ILGPU.Runtime.Accelerator";
     private const string Stream = "global::ILGPU.Runtime.AcceleratorStream";
@@ -20,18 +19,21 @@ internal static class ForwardApiEmitter
     public static void Write(SourceWriter writer, KernelSpec spec)
     {
         const string RuntimeWindow = "global::KernelGen.RuntimeWindowBounds";
-        string KernelType(string window) => $"global::KernelGen.TiledAttentionKernel<{KernelEmitter.BakedConstants}, {window}>";
+        var device = ElementTypes.Device(spec.Element);
+        var host = ElementTypes.Host(spec.Element);
+        var format = $"default({ElementTypes.Format(spec.Element)})";
+        string KernelType(string window) => $"global::KernelGen.TiledAttentionKernel<{KernelEmitter.BakedConstants}, {window}, {device}>";
         string Load(string window) =>
-            $"global::ILGPU.Runtime.KernelLoaders.LoadKernel<{string.Join(", ", KernelEmitter.KernelParameterTypes(window))}>(accelerator, TiledForwardKernel<{KernelEmitter.BakedConstants}, {window}>).Invoke";
+            $"global::ILGPU.Runtime.KernelLoaders.LoadKernel<{string.Join(", ", KernelEmitter.KernelParameterTypes(window, device))}>(accelerator, TiledForwardKernel<{KernelEmitter.BakedConstants}, {window}>).Invoke";
         var baked = KernelEmitter.BakedWindow;
         var buffers = KernelBuffers.For(spec, withLogSumExp: false);
         var withLogSumExp = KernelBuffers.For(spec, withLogSumExp: true);
         var documentation = BufferParameters.Documentation(buffers);
         var documentationWithLogSumExp = BufferParameters.Documentation(withLogSumExp);
-        var views = BufferParameters.Declarations(buffers, View, View);
-        var viewsWithLogSumExp = BufferParameters.Declarations(withLogSumExp, View, View);
-        var spans = BufferParameters.Declarations(buffers, BufferParameters.HostInput, BufferParameters.HostOutput);
-        var spansWithLogSumExp = BufferParameters.Declarations(withLogSumExp, BufferParameters.HostInput, BufferParameters.HostOutput);
+        var views = BufferParameters.DeviceViews(buffers, device);
+        var viewsWithLogSumExp = BufferParameters.DeviceViews(withLogSumExp, device);
+        var spans = BufferParameters.HostSpans(buffers, host);
+        var spansWithLogSumExp = BufferParameters.HostSpans(withLogSumExp, host);
         var arguments = BufferParameters.Arguments(buffers);
         var argumentsWithLogSumExp = BufferParameters.Arguments(withLogSumExp);
         var sinksBuffer = spec.Sinks ? "sinkLogits" : "default";
@@ -88,14 +90,14 @@ internal static class ForwardApiEmitter
             {{documentation}}
             {{ShapeDoc}}
             public static void Forward({{Accelerator}} accelerator, {{spans}}, {{Shape}} shape) =>
-                {{Launcher}}.RunOnHost(accelerator, q, k, v, {{sinksBuffer}}, output, default, shape, HeadDim, {{CSharpLiteral.Of(spec.Sinks)}}, false, static (stream, buffers, size) => LaunchForward(stream, buffers, size, writesLogSumExp: false));
+                {{Launcher}}.RunOnHost<{{host}}, {{device}}>(accelerator, q, k, v, {{sinksBuffer}}, output, default, shape, HeadDim, {{CSharpLiteral.Of(spec.Sinks)}}, false, static (stream, buffers, size) => LaunchForward(stream, buffers, size, writesLogSumExp: false));
 
             /// <summary>Runs attention on host memory and writes the log-sum-exp: copies to <paramref name="accelerator"/>, runs, waits, and copies the results back.</summary>
             /// <param name="accelerator">The accelerator to run on.</param>
             {{documentationWithLogSumExp}}
             {{ShapeDoc}}
             public static void Forward({{Accelerator}} accelerator, {{spansWithLogSumExp}}, {{Shape}} shape) =>
-                {{Launcher}}.RunOnHost(accelerator, q, k, v, {{sinksBuffer}}, output, logSumExp, shape, HeadDim, {{CSharpLiteral.Of(spec.Sinks)}}, true, static (stream, buffers, size) => LaunchForward(stream, buffers, size, writesLogSumExp: true));
+                {{Launcher}}.RunOnHost<{{host}}, {{device}}>(accelerator, q, k, v, {{sinksBuffer}}, output, logSumExp, shape, HeadDim, {{CSharpLiteral.Of(spec.Sinks)}}, true, static (stream, buffers, size) => LaunchForward(stream, buffers, size, writesLogSumExp: true));
 
             /// <summary>
             /// Runs the same kernel body with <paramref name="window"/> passed at run time instead of this spec's window,
@@ -107,10 +109,10 @@ internal static class ForwardApiEmitter
             /// <param name="window">The window to apply instead of <see cref="Window"/>.</param>
             {{ShapeDoc}}
             public static void ForwardWithRuntimeWindow({{Stream}} stream, {{views}}, global::KernelGen.AttentionWindow window, {{Shape}} shape) =>
-                {{Launcher}}.QueueDense(stream, CompiledRuntimeWindowKernels, new(q, k, v, {{sinksBuffer}}, output, default), shape, window, new {{RuntimeWindow}}(window), Tiles, writesLogSumExp: false);
+                {{Launcher}}.QueueDense(stream, CompiledRuntimeWindowKernels, new(q, k, v, {{sinksBuffer}}, output, default), shape, window, new {{RuntimeWindow}}(window), Tiles, writesLogSumExp: false, {{format}});
 
-            private static void LaunchForward({{Stream}} stream, {{Launcher}}.Buffers buffers, {{Shape}} shape, bool writesLogSumExp) =>
-                {{Launcher}}.QueueDense(stream, CompiledKernels, buffers, shape, Window, default({{baked}}), Tiles, writesLogSumExp);
+            private static void LaunchForward({{Stream}} stream, {{Launcher}}.Buffers<{{device}}> buffers, {{Shape}} shape, bool writesLogSumExp) =>
+                {{Launcher}}.QueueDense(stream, CompiledKernels, buffers, shape, Window, default({{baked}}), Tiles, writesLogSumExp, {{format}});
 
             /// <summary>
             /// Runs attention over sequences laid out any way a <see cref="global::KernelGen.SequenceGeometry"/> and one
@@ -134,8 +136,8 @@ internal static class ForwardApiEmitter
             /// (flash-decoding), whose partial results a second kernel on the same stream combines by log-sum-exp. Partial
             /// results live in a buffer kept per stream and reused, grown (after waiting for the stream) when a call needs more.
             /// </remarks>
-            public static void ForwardSequences({{Stream}} stream, global::KernelGen.SequenceBuffers buffers, global::KernelGen.SequenceGeometry geometry, global::System.ReadOnlySpan<global::KernelGen.SequenceLayout> sequences) =>
-                {{Launcher}}.QueueSequences(stream, CompiledKernels, buffers, geometry, sequences, default({{baked}}), Tiles);
+            public static void ForwardSequences({{Stream}} stream, global::KernelGen.SequenceBuffers<{{device}}> buffers, global::KernelGen.SequenceGeometry geometry, global::System.ReadOnlySpan<global::KernelGen.SequenceLayout> sequences) =>
+                {{Launcher}}.QueueSequences(stream, CompiledKernels, buffers, geometry, sequences, default({{baked}}), Tiles, {{format}});
             """);
         writer.WriteLine();
         WriteVarlen(writer, spec, withLogSumExp: false);
@@ -146,7 +148,7 @@ internal static class ForwardApiEmitter
     private static void WriteVarlen(SourceWriter writer, KernelSpec spec, bool withLogSumExp)
     {
         var buffers = KernelBuffers.Packed(spec, withLogSumExp);
-        var declarations = BufferParameters.Declarations(buffers, View, View);
+        var declarations = BufferParameters.DeviceViews(buffers, ElementTypes.Device(spec.Element));
         var documentation = BufferParameters.Documentation(buffers);
         var what = withLogSumExp ? "Runs attention on a packed variable-length batch and writes the log-sum-exp" : "Runs attention on a packed variable-length batch";
         const string Offsets = "global::System.ReadOnlySpan<int> cuSeqLensQ, global::System.ReadOnlySpan<int> cuSeqLensK, int maxSeqLenQ, int maxSeqLenK, int heads, int kvHeads";
@@ -174,7 +176,7 @@ internal static class ForwardApiEmitter
             {{OffsetsDocumentation}}
             public static void ForwardVarlen({{Stream}} stream, {{declarations}}, {{Offsets}}) =>
                 {{Launcher}}.QueueVarlen(stream, CompiledKernels, new(q, k, v, {{(spec.Sinks ? "sinkLogits" : "default")}}, output, {{(withLogSumExp ? "logSumExp" : "default")}}),
-                    cuSeqLensQ, cuSeqLensK, maxSeqLenQ, maxSeqLenK, heads, kvHeads, Alignment, default({{KernelEmitter.BakedWindow}}), Tiles, writesLogSumExp: {{CSharpLiteral.Of(withLogSumExp)}});
+                    cuSeqLensQ, cuSeqLensK, maxSeqLenQ, maxSeqLenK, heads, kvHeads, Alignment, default({{KernelEmitter.BakedWindow}}), Tiles, writesLogSumExp: {{CSharpLiteral.Of(withLogSumExp)}}, default({{ElementTypes.Format(spec.Element)}}));
             """);
     }
 

@@ -38,7 +38,8 @@ internal static class KernelEmitter
             writer.WriteLine();
             WriteBakedWindow(writer, spec);
             writer.WriteLine();
-            WriteTileElements(writer);
+            WriteTileElements(writer, spec);
+            WriteElementConversions(writer, spec);
             writer.WriteLine();
             WriteKernel(writer, spec);
         }
@@ -57,8 +58,8 @@ internal static class KernelEmitter
     /// runtime's <c>TiledAttentionKernel</c>). Every kernel takes <c>sinkLogits</c> (an empty view for specs without sinks,
     /// never read: the sinks hook folds away).
     /// </summary>
-    public static string[] KernelParameterTypes(string windowType) =>
-        Enumerable.Repeat(View, 6)
+    public static string[] KernelParameterTypes(string windowType, string element) =>
+        new[] { ElementView(element), ElementView(element), ElementView(element), View, ElementView(element), View }
             .Append($"global::ILGPU.ArrayView<{Layout}>")
             .Append(View)
             .Append(Geometry)
@@ -66,6 +67,21 @@ internal static class KernelEmitter
             .Append(BakedConstants)
             .Append(windowType)
             .ToArray();
+
+    private static string ElementView(string element) => $"global::ILGPU.ArrayView<{element}>";
+
+    /// <summary>An element loaded from Q, K or V, as fp32.</summary>
+    private static string Widen(KernelSpec spec, string load) => spec.Element == AttentionElement.Float32 ? load : $"WidenElement({load})";
+
+    /// <summary>An fp32 result stored as an output element.</summary>
+    private static string Narrow(KernelSpec spec, string value) => spec.Element == AttentionElement.Float32 ? value : $"NarrowElement({value})";
+
+    private static string ElementDocumentation(AttentionElement element) => element switch
+    {
+        AttentionElement.Float16 => "Q, K, V and the output are fp16 (<see cref=\"global::System.Half\"/> in host spans, <see cref=\"global::ILGPU.Half\"/> in device views), widened exactly to fp32 when loaded; scores, softmax and accumulation are fp32, and each output is rounded to nearest even.",
+        AttentionElement.BFloat16 => "Q, K, V and the output are bf16 (<see cref=\"global::KernelGen.BFloat16\"/>), widened exactly to fp32 when loaded; scores, softmax and accumulation are fp32, and each output is rounded to nearest even.",
+        _ => "Q, K, V and the output are fp32.",
+    };
 
     private static void WriteConstants(SourceWriter writer, KernelSpec spec)
     {
@@ -79,6 +95,9 @@ internal static class KernelEmitter
 
             /// <summary>The factor applied to <c>q·k</c>.</summary>
             public const float SoftmaxScale = {CSharpLiteral.Of(spec.SoftmaxScale)};
+
+            /// <summary>{ElementDocumentation(spec.Element)}</summary>
+            public const global::KernelGen.AttentionElement Element = global::KernelGen.AttentionElement.{spec.Element};
             """);
         if (spec.LogitSoftCap > 0)
         {
@@ -162,33 +181,56 @@ internal static class KernelEmitter
             """);
     }
 
-    private static void WriteTileElements(SourceWriter writer) => writer.WriteLine($$"""
-        /// <summary>Element <paramref name="index"/> of the query tile whose rows start at <paramref name="tileStart"/>, row-major; zero past the sequence's last query.</summary>
+    private static void WriteTileElements(SourceWriter writer, KernelSpec spec) => writer.WriteLine($$"""
+        /// <summary>Element <paramref name="index"/> of the query tile whose rows start at <paramref name="tileStart"/>, row-major, as fp32; zero past the sequence's last query.</summary>
         {{Inline}}
-        private static float QueryTileElement({{View}} q, {{Geometry}} geometry, {{Layout}} sequence, {{Schedule}} schedule, int firstHead, int tileStart, int index)
+        private static float QueryTileElement({{ElementView(ElementTypes.Device(spec.Element))}} q, {{Geometry}} geometry, {{Layout}} sequence, {{Schedule}} schedule, int firstHead, int tileStart, int index)
         {
             int row = index / HeadDim;
             int query = schedule.RowQuery(tileStart, row);
-            return query < sequence.QueryCount ? q[geometry.QueryRow(sequence, query, schedule.RowHead(firstHead, tileStart, row)) + (index % HeadDim)] : 0f;
+            return query < sequence.QueryCount ? {{Widen(spec, "q[geometry.QueryRow(sequence, query, schedule.RowHead(firstHead, tileStart, row)) + (index % HeadDim)]")}} : 0f;
         }
 
         /// <summary>
         /// Element <paramref name="index"/> of the key (or value) tile starting at key position <paramref name="keyStart"/>,
-        /// row-major; zero past the sequence's last key. Callers pass <paramref name="ring"/> as a constant, under a branch on
-        /// the geometry: a ring's slot is a remainder, which the flat path must not pay for.
+        /// row-major, as fp32; zero past the sequence's last key. Callers pass <paramref name="ring"/> as a constant, under a
+        /// branch on the geometry: a ring's slot is a remainder, which the flat path must not pay for.
         /// </summary>
         {{Inline}}
-        private static float KeyTileElement({{View}} source, {{Geometry}} geometry, {{Layout}} sequence, int kvHead, int keyStart, int index, bool ring)
+        private static float KeyTileElement({{ElementView(ElementTypes.Device(spec.Element))}} source, {{Geometry}} geometry, {{Layout}} sequence, int kvHead, int keyStart, int index, bool ring)
         {
             int key = keyStart + (index / HeadDim);
             long row = ring ? geometry.KeyRow(sequence, key, kvHead) : geometry.SlotRow(sequence, key, kvHead);
-            return key < sequence.KeyCount ? source[row + (index % HeadDim)] : 0f;
+            return key < sequence.KeyCount ? {{Widen(spec, "source[row + (index % HeadDim)]")}} : 0f;
         }
 
         /// <summary>Where element <paramref name="index"/> of a row-major tile lands in a tile whose rows are padded by one float.</summary>
         {{Inline}}
         private static int PaddedIndex(int index) => index + (index / HeadDim);
         """);
+
+    /// <summary>For 16-bit specs, the two conversions the kernel makes, through the runtime's format struct.</summary>
+    private static void WriteElementConversions(SourceWriter writer, KernelSpec spec)
+    {
+        if (spec.Element == AttentionElement.Float32)
+        {
+            return;
+        }
+
+        var device = ElementTypes.Device(spec.Element);
+        var format = ElementTypes.Format(spec.Element);
+        var name = ElementTypes.Description(spec.Element);
+        writer.WriteLine($$"""
+
+            /// <summary>An {{name}} element of Q, K or V as fp32: exact, every {{name}} value is an fp32 value.</summary>
+            {{Inline}}
+            private static float WidenElement({{device}} element) => default({{format}}).Widen(element);
+
+            /// <summary>An fp32 output rounded to {{name}}, to nearest even (the same bits on a GPU and on ILGPU's CPU accelerator).</summary>
+            {{Inline}}
+            private static {{device}} NarrowElement(float value) => default({{format}}).Narrow(value);
+            """);
+    }
 
     private static void WriteKernel(SourceWriter writer, KernelSpec spec)
     {
@@ -197,6 +239,7 @@ internal static class KernelEmitter
         var keys = tiles.KeysPerThread;
         const int dims = TileLayout.DimsPerThread;
 
+        var element = ElementView(ElementTypes.Device(spec.Element));
         var signature = $$"""
             /// <summary>
             /// One group computes one tile of rows of one sequence: queries of one head, or when decoding, (query, head) pairs of
@@ -207,11 +250,11 @@ internal static class KernelEmitter
             /// tile: the next tile's K is staged during this tile's P·V, which reads V and the probabilities, not K.
             /// </summary>
             private static void TiledForwardKernel<TConstants, TWindow>(
-                {{View}} q,
-                {{View}} k,
-                {{View}} v,
+                {{element}} q,
+                {{element}} k,
+                {{element}} v,
                 {{View}} sinkLogits,
-                {{View}} output,
+                {{element}} output,
                 {{View}} logSumExp,
                 global::ILGPU.ArrayView<{{Layout}}> sequences,
                 {{View}} partials,
@@ -310,7 +353,7 @@ internal static class KernelEmitter
             }
 
             writer.WriteLine();
-            WriteEpilogue(writer, rows);
+            WriteEpilogue(writer, spec, rows);
         }
     }
 
@@ -450,7 +493,7 @@ internal static class KernelEmitter
     }
 
     /// <summary>After the last tile: each row's output scale and log-sum-exp, or its partial statistics; then the outputs.</summary>
-    private static void WriteEpilogue(SourceWriter writer, int rows)
+    private static void WriteEpilogue(SourceWriter writer, KernelSpec spec, int rows)
     {
         const int dims = TileLayout.DimsPerThread;
         writer.WriteLine("""
@@ -492,7 +535,7 @@ internal static class KernelEmitter
                 {
                     writer.WriteLine($"float scale = rowSum[rowGroup + ({r} * RowGroups)];");
                     writer.WriteLine($"long target = geometry.QueryRow(sequence, query{r}, head) + dimGroup;");
-                    writer.WriteLine(Lines(dims, d => $"output[target + ({d} * DimGroups)] = out{r}_{d} * scale;"));
+                    writer.WriteLine(Lines(dims, d => $"output[target + ({d} * DimGroups)] = {Narrow(spec, $"out{r}_{d} * scale")};"));
                 }
 
                 using (writer.Block("else"))

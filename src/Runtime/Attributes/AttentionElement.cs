@@ -4,7 +4,12 @@ namespace KernelGen;
 /// The element type of a kernel's queries, keys, values and output. Scores, softmax statistics and the output
 /// accumulators are fp32 for every type; sink logits and the log-sum-exp stay fp32.
 /// </summary>
-public enum AttentionElement
+#if KERNELGEN_GENERATOR
+internal
+#else
+public
+#endif
+enum AttentionElement
 {
     /// <summary>IEEE fp32 (<see cref="float"/>): the default.</summary>
     Float32 = 0,

@@ -1,4 +1,6 @@
 using System;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using ILGPU;
 using ILGPU.Runtime;
 
@@ -9,13 +11,17 @@ namespace KernelGen;
 /// (<c>ForwardSequences</c>, which splits the keys across groups for decode-sized calls). The API is the host cache's:
 /// new tokens and queries come from host memory, outputs go back to it, and each call waits for the device.
 /// </summary>
-public sealed class DeviceKeyValueCache : KeyValueCache<float>
+/// <typeparam name="THost">The spec's host element type, which appends and attends take.</typeparam>
+/// <typeparam name="TDevice">The same element as the kernel takes it (<c>ILGPU.Half</c> for <see cref="System.Half"/>): host spans are copied bit for bit.</typeparam>
+public sealed class DeviceKeyValueCache<THost, TDevice> : KeyValueCache<THost>
+    where THost : unmanaged
+    where TDevice : unmanaged
 {
-    private static readonly KernelCache<Action<AcceleratorStream, Index1D, ArrayView<float>, ArrayView<long>, ArrayView<float>, long, int, int>> Scatter =
-        new(accelerator => accelerator.LoadAutoGroupedKernel<Index1D, ArrayView<float>, ArrayView<long>, ArrayView<float>, long, int, int>(ScatterKernel));
+    private static readonly KernelCache<Action<AcceleratorStream, Index1D, ArrayView<TDevice>, ArrayView<long>, ArrayView<TDevice>, long, int, int>> Scatter =
+        new(accelerator => accelerator.LoadAutoGroupedKernel<Index1D, ArrayView<TDevice>, ArrayView<long>, ArrayView<TDevice>, long, int, int>(ScatterKernel));
 
-    private static readonly KernelCache<Action<AcceleratorStream, Index1D, ArrayView<float>, ArrayView<float>, long, long, long>> Regrow =
-        new(accelerator => accelerator.LoadAutoGroupedKernel<Index1D, ArrayView<float>, ArrayView<float>, long, long, long>(RegrowKernel));
+    private static readonly KernelCache<Action<AcceleratorStream, Index1D, ArrayView<TDevice>, ArrayView<TDevice>, long, long, long>> Regrow =
+        new(accelerator => accelerator.LoadAutoGroupedKernel<Index1D, ArrayView<TDevice>, ArrayView<TDevice>, long, long, long>(RegrowKernel));
 
     /// <summary>
     /// The most threads one regrow launches; each copies every this-many-th element. A store may hold more than
@@ -25,9 +31,9 @@ public sealed class DeviceKeyValueCache : KeyValueCache<float>
     internal const int MaxRegrowThreads = 1 << 24;
 
     private readonly Accelerator _accelerator;
-    private readonly SequenceLaunch _launch;
-    private MemoryBuffer1D<float, Stride1D.Dense> _keys;
-    private MemoryBuffer1D<float, Stride1D.Dense> _values;
+    private readonly SequenceLaunch<TDevice> _launch;
+    private MemoryBuffer1D<TDevice, Stride1D.Dense> _keys;
+    private MemoryBuffer1D<TDevice, Stride1D.Dense> _values;
 
     /// <summary>Creates an empty cache on <paramref name="accelerator"/>; the spec's <c>CreateCache</c> calls this with its window and kernel.</summary>
     /// <param name="accelerator">Where the cache lives and the kernel runs; the caller keeps and disposes it.</param>
@@ -40,7 +46,7 @@ public sealed class DeviceKeyValueCache : KeyValueCache<float>
     /// <param name="heads">Query heads.</param>
     /// <param name="kvHeads">Key/value heads.</param>
     /// <param name="launch">The spec's <c>ForwardSequences</c>, whose window is <paramref name="window"/>.</param>
-    public DeviceKeyValueCache(Accelerator accelerator, AttentionWindow window, int headDim, bool hasSinks, int maxChunk, int? capacity, int batch, int heads, int kvHeads, SequenceLaunch launch)
+    public DeviceKeyValueCache(Accelerator accelerator, AttentionWindow window, int headDim, bool hasSinks, int maxChunk, int? capacity, int batch, int heads, int kvHeads, SequenceLaunch<TDevice> launch)
         : base(window, headDim, hasSinks, maxChunk, capacity, batch, heads, kvHeads)
     {
         ArgumentNullException.ThrowIfNull(accelerator);
@@ -48,12 +54,17 @@ public sealed class DeviceKeyValueCache : KeyValueCache<float>
         ObjectDisposedException.ThrowIf(accelerator.IsDisposed, accelerator);
         _accelerator = accelerator;
         _launch = launch;
-        _keys = accelerator.Allocate1D<float>(StoreElements(Capacity));
-        _values = accelerator.Allocate1D<float>(StoreElements(Capacity));
+        if (Unsafe.SizeOf<THost>() != Unsafe.SizeOf<TDevice>())
+        {
+            throw new NotSupportedException($"Host elements of {typeof(THost)} cannot be stored as {typeof(TDevice)}: they differ in size.");
+        }
+
+        _keys = accelerator.Allocate1D<TDevice>(StoreElements(Capacity));
+        _values = accelerator.Allocate1D<TDevice>(StoreElements(Capacity));
     }
 
     /// <inheritdoc/>
-    protected override void Write(ReadOnlySpan<float> keys, ReadOnlySpan<float> values, ReadOnlySpan<long> slots)
+    protected override void Write(ReadOnlySpan<THost> keys, ReadOnlySpan<THost> values, ReadOnlySpan<long> slots)
     {
         if (slots.IsEmpty)
         {
@@ -62,8 +73,8 @@ public sealed class DeviceKeyValueCache : KeyValueCache<float>
 
         var stream = _accelerator.DefaultStream;
         using var slotBuffer = _accelerator.Allocate1D(slots.ToArray());
-        using var keyBuffer = _accelerator.Allocate1D(keys.ToArray());
-        using var valueBuffer = _accelerator.Allocate1D(values.ToArray());
+        using var keyBuffer = _accelerator.Allocate1D(AttentionLauncher.AsDevice<THost, TDevice>(keys).ToArray());
+        using var valueBuffer = _accelerator.Allocate1D(AttentionLauncher.AsDevice<THost, TDevice>(values).ToArray());
         var scatter = Scatter.Get(_accelerator);
         long headStride = (long)Capacity * HeadDim;
         scatter(stream, (int)keyBuffer.Length, keyBuffer.View, slotBuffer.View, _keys.View, headStride, KvHeads, HeadDim);
@@ -75,11 +86,11 @@ public sealed class DeviceKeyValueCache : KeyValueCache<float>
     protected override void Grow(int oldCapacity, int newCapacity)
     {
         // Both new stores are allocated before either old one is let go: a failed allocation leaves the cache as it was.
-        var keys = _accelerator.Allocate1D<float>(StoreElements(newCapacity));
-        MemoryBuffer1D<float, Stride1D.Dense> values;
+        var keys = _accelerator.Allocate1D<TDevice>(StoreElements(newCapacity));
+        MemoryBuffer1D<TDevice, Stride1D.Dense> values;
         try
         {
-            values = _accelerator.Allocate1D<float>(StoreElements(newCapacity));
+            values = _accelerator.Allocate1D<TDevice>(StoreElements(newCapacity));
         }
         catch
         {
@@ -101,7 +112,7 @@ public sealed class DeviceKeyValueCache : KeyValueCache<float>
     /// <paramref name="newRun"/> in <paramref name="target"/> (a growing cache's (row, head) runs of slots), with at most
     /// <paramref name="maxThreads"/> threads, in 64-bit indices throughout.
     /// </summary>
-    internal static void CopyRuns(Accelerator accelerator, ArrayView<float> source, ArrayView<float> target, long oldRun, long newRun, int maxThreads)
+    internal static void CopyRuns(Accelerator accelerator, ArrayView<TDevice> source, ArrayView<TDevice> target, long oldRun, long newRun, int maxThreads)
     {
         if (source.Length == 0)
         {
@@ -113,7 +124,7 @@ public sealed class DeviceKeyValueCache : KeyValueCache<float>
     }
 
     /// <inheritdoc/>
-    protected override void Run(ReadOnlySpan<float> q, ReadOnlySpan<float> sinkLogits, Span<float> output, Span<float> logSumExp, SequenceGeometry geometry, ReadOnlySpan<SequenceLayout> sequences)
+    protected override void Run(ReadOnlySpan<THost> q, ReadOnlySpan<float> sinkLogits, Span<THost> output, Span<float> logSumExp, SequenceGeometry geometry, ReadOnlySpan<SequenceLayout> sequences)
     {
         if (q.IsEmpty)
         {
@@ -121,16 +132,16 @@ public sealed class DeviceKeyValueCache : KeyValueCache<float>
         }
 
         var stream = _accelerator.DefaultStream;
-        using var queryBuffer = _accelerator.Allocate1D(q.ToArray());
+        using var queryBuffer = _accelerator.Allocate1D(AttentionLauncher.AsDevice<THost, TDevice>(q).ToArray());
         using var sinkBuffer = sinkLogits.IsEmpty ? null : _accelerator.Allocate1D(sinkLogits.ToArray());
-        using var outputBuffer = _accelerator.Allocate1D<float>(output.Length);
+        using var outputBuffer = _accelerator.Allocate1D<TDevice>(output.Length);
         using var logSumExpBuffer = logSumExp.IsEmpty ? null : _accelerator.Allocate1D<float>(logSumExp.Length);
         using var layoutBuffer = _accelerator.Allocate1D(sequences.ToArray());
-        var buffers = new SequenceBuffers(
+        var buffers = new SequenceBuffers<TDevice>(
             queryBuffer.View, _keys.View, _values.View, sinkBuffer?.View ?? default, outputBuffer.View, logSumExpBuffer?.View ?? default, layoutBuffer.View);
         _launch(stream, buffers, geometry, sequences);
         stream.Synchronize();
-        outputBuffer.View.BaseView.CopyToCPU(output);
+        outputBuffer.View.BaseView.CopyToCPU(MemoryMarshal.Cast<THost, TDevice>(output));
         logSumExpBuffer?.View.BaseView.CopyToCPU(logSumExp);
     }
 
@@ -143,7 +154,7 @@ public sealed class DeviceKeyValueCache : KeyValueCache<float>
 
     // Element index of the packed new tokens [tokens, kvHeads, HeadDim] to its slot: token t's head h starts at
     // slots[t] + h * headStride.
-    private static void ScatterKernel(Index1D index, ArrayView<float> source, ArrayView<long> slots, ArrayView<float> store, long headStride, int kvHeads, int headDim)
+    private static void ScatterKernel(Index1D index, ArrayView<TDevice> source, ArrayView<long> slots, ArrayView<TDevice> store, long headStride, int kvHeads, int headDim)
     {
         int perToken = kvHeads * headDim;
         int token = index / perToken;
@@ -155,7 +166,7 @@ public sealed class DeviceKeyValueCache : KeyValueCache<float>
 
     // A growing cache's positions are its slots: each (row, head) run of slots moves whole to its new, longer run. Thread i
     // copies elements i, i + threads, ...: a store may have more elements than a launch has threads.
-    private static void RegrowKernel(Index1D index, ArrayView<float> source, ArrayView<float> target, long oldRun, long newRun, long threads)
+    private static void RegrowKernel(Index1D index, ArrayView<TDevice> source, ArrayView<TDevice> target, long oldRun, long newRun, long threads)
     {
         for (long element = index; element < source.Length; element += threads)
         {

@@ -1,4 +1,6 @@
 using System;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using ILGPU;
 using ILGPU.Runtime;
 
@@ -19,12 +21,16 @@ public static class AttentionLauncher
     /// <param name="SinkLogits">One sink logit per head, or empty for kernels without sinks.</param>
     /// <param name="Output">Output, shaped like the queries.</param>
     /// <param name="LogSumExp">Log-sum-exp per <c>[batch, head, query]</c>, or empty when not wanted.</param>
-    public readonly record struct Buffers(
-        ArrayView<float> Query, ArrayView<float> Key, ArrayView<float> Value, ArrayView<float> SinkLogits,
-        ArrayView<float> Output, ArrayView<float> LogSumExp);
+    /// <typeparam name="TElement">The element type of the queries, keys, values and output, as the device holds it.</typeparam>
+    public readonly record struct Buffers<TElement>(
+        ArrayView<TElement> Query, ArrayView<TElement> Key, ArrayView<TElement> Value, ArrayView<float> SinkLogits,
+        ArrayView<TElement> Output, ArrayView<float> LogSumExp)
+        where TElement : unmanaged;
 
     /// <summary>Launches a kernel on validated device buffers.</summary>
-    public delegate void Launch(AcceleratorStream stream, Buffers buffers, AttentionShape shape);
+    /// <typeparam name="TElement">The element type of the queries, keys, values and output, as the device holds it.</typeparam>
+    public delegate void Launch<TElement>(AcceleratorStream stream, Buffers<TElement> buffers, AttentionShape shape)
+        where TElement : unmanaged;
 
     /// <summary>
     /// Validates a dense call (<paramref name="shape"/> and every buffer length), then queues it. The kernel computes each
@@ -38,11 +44,14 @@ public static class AttentionLauncher
     /// <param name="bounds">The window's bounds as the kernel takes them.</param>
     /// <param name="tiles">The kernel's tile sizes.</param>
     /// <param name="writesLogSumExp">Whether the log-sum-exp is wanted.</param>
-    public static void QueueDense<TConstants, TWindow>(
-        AcceleratorStream stream, KernelCache<TiledAttentionKernel<TConstants, TWindow>> kernels, Buffers buffers, AttentionShape shape,
-        AttentionWindow window, TWindow bounds, IlgpuTiles tiles, bool writesLogSumExp)
+    /// <param name="format">How the combine kernel stores an output element.</param>
+    public static void QueueDense<TConstants, TWindow, TElement, TFormat>(
+        AcceleratorStream stream, KernelCache<TiledAttentionKernel<TConstants, TWindow, TElement>> kernels, Buffers<TElement> buffers, AttentionShape shape,
+        AttentionWindow window, TWindow bounds, IlgpuTiles tiles, bool writesLogSumExp, TFormat format)
         where TConstants : struct, IKernelConstants
         where TWindow : struct, IWindowBounds
+        where TElement : unmanaged
+        where TFormat : struct, IElementFormat<TElement>
     {
         ArgumentNullException.ThrowIfNull(stream);
         ArgumentNullException.ThrowIfNull(kernels);
@@ -50,10 +59,10 @@ public static class AttentionLauncher
         CheckThreads(stream.Accelerator, tiles.ThreadsPerGroup);
         AttentionInputs.Validate(buffers.Query.Length, buffers.Key.Length, buffers.Value.Length, buffers.SinkLogits.Length,
             buffers.Output.Length, buffers.LogSumExp.Length, shape, constants.HeadDim, constants.HasSinks, writesLogSumExp);
-        var sequenceBuffers = new SequenceBuffers(buffers.Query, buffers.Key, buffers.Value, buffers.SinkLogits, buffers.Output, buffers.LogSumExp, default);
+        var sequenceBuffers = new SequenceBuffers<TElement>(buffers.Query, buffers.Key, buffers.Value, buffers.SinkLogits, buffers.Output, buffers.LogSumExp, default);
         CheckBuffers(sequenceBuffers, stream.Accelerator);
         Queue(stream, kernels, sequenceBuffers, SequenceGeometry.Dense(shape, constants.HeadDim, writesLogSumExp), bounds, tiles,
-            window.DiagonalOffset(shape.SeqQ, shape.SeqK));
+            window.DiagonalOffset(shape.SeqQ, shape.SeqK), format);
     }
 
     /// <summary>
@@ -67,11 +76,14 @@ public static class AttentionLauncher
     /// <param name="sequences">A host copy of <c>buffers.Sequences</c>.</param>
     /// <param name="bounds">The window's bounds as the kernel takes them.</param>
     /// <param name="tiles">The kernel's tile sizes.</param>
-    public static void QueueSequences<TConstants, TWindow>(
-        AcceleratorStream stream, KernelCache<TiledAttentionKernel<TConstants, TWindow>> kernels, SequenceBuffers buffers, SequenceGeometry geometry,
-        ReadOnlySpan<SequenceLayout> sequences, TWindow bounds, IlgpuTiles tiles)
+    /// <param name="format">How the combine kernel stores an output element.</param>
+    public static void QueueSequences<TConstants, TWindow, TElement, TFormat>(
+        AcceleratorStream stream, KernelCache<TiledAttentionKernel<TConstants, TWindow, TElement>> kernels, SequenceBuffers<TElement> buffers, SequenceGeometry geometry,
+        ReadOnlySpan<SequenceLayout> sequences, TWindow bounds, IlgpuTiles tiles, TFormat format)
         where TConstants : struct, IKernelConstants
         where TWindow : struct, IWindowBounds
+        where TElement : unmanaged
+        where TFormat : struct, IElementFormat<TElement>
     {
         ArgumentNullException.ThrowIfNull(stream);
         ArgumentNullException.ThrowIfNull(kernels);
@@ -86,7 +98,7 @@ public static class AttentionLauncher
 
         SequenceInputs.Validate(buffers.Query.Length, buffers.Key.Length, buffers.Value.Length, buffers.SinkLogits.Length, buffers.Output.Length,
             buffers.LogSumExp.Length, geometry, sequences, bounds, constants.HeadDim, constants.HasSinks);
-        Queue(stream, kernels, buffers, geometry, bounds, tiles, denseDiagonalOffset: 0);
+        Queue(stream, kernels, buffers, geometry, bounds, tiles, denseDiagonalOffset: 0, format);
     }
 
     /// <summary>
@@ -107,12 +119,15 @@ public static class AttentionLauncher
     /// <param name="bounds">The window's bounds as the kernel takes them.</param>
     /// <param name="tiles">The kernel's tile sizes.</param>
     /// <param name="writesLogSumExp">Whether the log-sum-exp (<c>[heads, totalQ]</c>) is wanted.</param>
-    public static void QueueVarlen<TConstants, TWindow>(
-        AcceleratorStream stream, KernelCache<TiledAttentionKernel<TConstants, TWindow>> kernels, Buffers buffers,
+    /// <param name="format">How the combine kernel stores an output element.</param>
+    public static void QueueVarlen<TConstants, TWindow, TElement, TFormat>(
+        AcceleratorStream stream, KernelCache<TiledAttentionKernel<TConstants, TWindow, TElement>> kernels, Buffers<TElement> buffers,
         ReadOnlySpan<int> cuSeqLensQ, ReadOnlySpan<int> cuSeqLensK, int maxSeqLenQ, int maxSeqLenK, int heads, int kvHeads,
-        WindowAlignment alignment, TWindow bounds, IlgpuTiles tiles, bool writesLogSumExp)
+        WindowAlignment alignment, TWindow bounds, IlgpuTiles tiles, bool writesLogSumExp, TFormat format)
         where TConstants : struct, IKernelConstants
         where TWindow : struct, IWindowBounds
+        where TElement : unmanaged
+        where TFormat : struct, IElementFormat<TElement>
     {
         ArgumentNullException.ThrowIfNull(stream);
         var (geometry, sequences) = PackedBatch.Describe(
@@ -122,9 +137,9 @@ public static class AttentionLauncher
         var scratch = StreamScratch.For(stream);
         lock (scratch)
         {
-            var uploaded = new SequenceBuffers(
+            var uploaded = new SequenceBuffers<TElement>(
                 buffers.Query, buffers.Key, buffers.Value, buffers.SinkLogits, buffers.Output, buffers.LogSumExp, scratch.Upload(stream, sequences));
-            QueueSequences(stream, kernels, uploaded, geometry, sequences, bounds, tiles);
+            QueueSequences(stream, kernels, uploaded, geometry, sequences, bounds, tiles, format);
         }
     }
 
@@ -149,11 +164,13 @@ public static class AttentionLauncher
 
     // The one place a call reaches the device: the schedule (from the sizes alone), the tiled kernel, and when the keys are
     // split, the combine kernel on the same stream, with partial results in the stream's scratch.
-    private static void Queue<TConstants, TWindow>(
-        AcceleratorStream stream, KernelCache<TiledAttentionKernel<TConstants, TWindow>> kernels, SequenceBuffers buffers, SequenceGeometry geometry,
-        TWindow bounds, IlgpuTiles tiles, long denseDiagonalOffset)
+    private static void Queue<TConstants, TWindow, TElement, TFormat>(
+        AcceleratorStream stream, KernelCache<TiledAttentionKernel<TConstants, TWindow, TElement>> kernels, SequenceBuffers<TElement> buffers, SequenceGeometry geometry,
+        TWindow bounds, IlgpuTiles tiles, long denseDiagonalOffset, TFormat format)
         where TConstants : struct, IKernelConstants
         where TWindow : struct, IWindowBounds
+        where TElement : unmanaged
+        where TFormat : struct, IElementFormat<TElement>
     {
         if (geometry.MaxQueryCount == 0)
         {
@@ -178,12 +195,13 @@ public static class AttentionLauncher
             var partials = scratch.Partials(stream, schedule.PartialElements(geometry));
             kernel(stream, config, buffers.Query, buffers.Key, buffers.Value, buffers.SinkLogits, buffers.Output, buffers.LogSumExp,
                 buffers.Sequences, partials, geometry, schedule, default, bounds);
-            SplitKeyCombine.Queue<TConstants, TWindow>(stream, partials, buffers, geometry, schedule, bounds);
+            SplitKeyCombine.Queue<TConstants, TWindow, TElement, TFormat>(stream, partials, buffers, geometry, schedule, bounds);
         }
     }
 
     // Every buffer must be the launching accelerator's memory: the CPU accelerator would read another's without complaint.
-    private static void CheckBuffers(SequenceBuffers buffers, Accelerator accelerator)
+    private static void CheckBuffers<TElement>(SequenceBuffers<TElement> buffers, Accelerator accelerator)
+        where TElement : unmanaged
     {
         AcceleratorGuard.ThrowIfElsewhere(buffers.Query, "q", accelerator);
         AcceleratorGuard.ThrowIfElsewhere(buffers.Key, "k", accelerator);
@@ -210,12 +228,17 @@ public static class AttentionLauncher
 
     /// <summary>
     /// Runs a kernel on host memory: validates first, copies the inputs to the device, launches, waits, and
-    /// copies the results back.
+    /// copies the results back. Host elements are copied as they are, bit for bit (<see cref="System.Half"/> to
+    /// <c>ILGPU.Half</c>).
     /// </summary>
-    public static void RunOnHost(
-        Accelerator accelerator, ReadOnlySpan<float> query, ReadOnlySpan<float> key, ReadOnlySpan<float> value,
-        ReadOnlySpan<float> sinkLogits, Span<float> output, Span<float> logSumExp, AttentionShape shape, int headDim,
-        bool hasSinks, bool writesLogSumExp, Launch launch)
+    /// <typeparam name="THost">The element type of the host spans.</typeparam>
+    /// <typeparam name="TDevice">The same element as the kernel takes it: the same size and bits.</typeparam>
+    public static void RunOnHost<THost, TDevice>(
+        Accelerator accelerator, ReadOnlySpan<THost> query, ReadOnlySpan<THost> key, ReadOnlySpan<THost> value,
+        ReadOnlySpan<float> sinkLogits, Span<THost> output, Span<float> logSumExp, AttentionShape shape, int headDim,
+        bool hasSinks, bool writesLogSumExp, Launch<TDevice> launch)
+        where THost : unmanaged
+        where TDevice : unmanaged
     {
         ArgumentNullException.ThrowIfNull(accelerator);
         ArgumentNullException.ThrowIfNull(launch);
@@ -223,25 +246,37 @@ public static class AttentionLauncher
         AttentionInputs.Validate(query.Length, key.Length, value.Length, sinkLogits.Length, output.Length, logSumExp.Length,
             shape, headDim, hasSinks, writesLogSumExp);
 
-        using var queryBuffer = Upload(accelerator, query);
-        using var keyBuffer = Upload(accelerator, key);
-        using var valueBuffer = Upload(accelerator, value);
+        using var queryBuffer = Upload(accelerator, AsDevice<THost, TDevice>(query));
+        using var keyBuffer = Upload(accelerator, AsDevice<THost, TDevice>(key));
+        using var valueBuffer = Upload(accelerator, AsDevice<THost, TDevice>(value));
         using var sinkBuffer = Upload(accelerator, sinkLogits);
-        using var outputBuffer = Upload(accelerator, output.Length);
-        using var logSumExpBuffer = Upload(accelerator, logSumExp.Length);
-        var buffers = new Buffers(ViewOf(queryBuffer), ViewOf(keyBuffer), ViewOf(valueBuffer), ViewOf(sinkBuffer), ViewOf(outputBuffer), ViewOf(logSumExpBuffer));
+        using var outputBuffer = Upload<TDevice>(accelerator, output.Length);
+        using var logSumExpBuffer = Upload<float>(accelerator, logSumExp.Length);
+        var buffers = new Buffers<TDevice>(ViewOf(queryBuffer), ViewOf(keyBuffer), ViewOf(valueBuffer), ViewOf(sinkBuffer), ViewOf(outputBuffer), ViewOf(logSumExpBuffer));
         launch(accelerator.DefaultStream, buffers, shape);
         accelerator.DefaultStream.Synchronize();
-        outputBuffer?.View.BaseView.CopyToCPU(output);
+        outputBuffer?.View.BaseView.CopyToCPU(MemoryMarshal.Cast<THost, TDevice>(output));
         logSumExpBuffer?.View.BaseView.CopyToCPU(logSumExp);
     }
 
+    /// <summary>Reads host elements as the device type, which must have the same size (<see cref="System.Half"/> as <c>ILGPU.Half</c>).</summary>
+    internal static ReadOnlySpan<TDevice> AsDevice<THost, TDevice>(ReadOnlySpan<THost> host)
+        where THost : unmanaged
+        where TDevice : unmanaged =>
+        Unsafe.SizeOf<THost>() == Unsafe.SizeOf<TDevice>()
+            ? MemoryMarshal.Cast<THost, TDevice>(host)
+            : throw new ArgumentException($"Host elements of {typeof(THost)} cannot be read as {typeof(TDevice)}: they differ in size.", nameof(host));
+
     // ILGPU cannot allocate empty buffers: an absent optional buffer (no sinks, no log-sum-exp) stays a default view.
-    private static MemoryBuffer1D<float, Stride1D.Dense>? Upload(Accelerator accelerator, ReadOnlySpan<float> data) =>
+    private static MemoryBuffer1D<T, Stride1D.Dense>? Upload<T>(Accelerator accelerator, ReadOnlySpan<T> data)
+        where T : unmanaged =>
         data.IsEmpty ? null : accelerator.Allocate1D(data.ToArray());
 
-    private static MemoryBuffer1D<float, Stride1D.Dense>? Upload(Accelerator accelerator, int length) =>
-        length == 0 ? null : accelerator.Allocate1D<float>(length);
+    private static MemoryBuffer1D<T, Stride1D.Dense>? Upload<T>(Accelerator accelerator, int length)
+        where T : unmanaged =>
+        length == 0 ? null : accelerator.Allocate1D<T>(length);
 
-    private static ArrayView<float> ViewOf(MemoryBuffer1D<float, Stride1D.Dense>? buffer) => buffer?.View.BaseView ?? default;
+    private static ArrayView<T> ViewOf<T>(MemoryBuffer1D<T, Stride1D.Dense>? buffer)
+        where T : unmanaged =>
+        buffer?.View.BaseView ?? default;
 }

@@ -20,22 +20,30 @@ public static class SplitKeyCombine
     /// <param name="geometry">The call's sizes.</param>
     /// <param name="schedule">The call's schedule, with its split count.</param>
     /// <param name="window">The window, to tell rows that see no key.</param>
-    public static void Queue<TConstants, TWindow>(
-        AcceleratorStream stream, ArrayView<float> partials, SequenceBuffers buffers, SequenceGeometry geometry, AttentionSchedule schedule, TWindow window)
+    /// <typeparam name="TConstants">The spec's constants.</typeparam>
+    /// <typeparam name="TWindow">The window bounds' type.</typeparam>
+    /// <typeparam name="TElement">The output's element type.</typeparam>
+    /// <typeparam name="TFormat">How an output element is stored (rounded from fp32).</typeparam>
+    public static void Queue<TConstants, TWindow, TElement, TFormat>(
+        AcceleratorStream stream, ArrayView<float> partials, SequenceBuffers<TElement> buffers, SequenceGeometry geometry, AttentionSchedule schedule, TWindow window)
         where TConstants : struct, IKernelConstants
         where TWindow : struct, IWindowBounds
+        where TElement : unmanaged
+        where TFormat : struct, IElementFormat<TElement>
     {
         ArgumentNullException.ThrowIfNull(stream);
         var config = new KernelConfig(new Index3D(geometry.MaxQueryCount, geometry.Heads, geometry.Sequences), new Index3D(geometry.HeadDim, 1, 1));
-        Compiled<TConstants, TWindow>.Kernels.Get(stream.Accelerator)(
-            stream, config, partials, buffers.SinkLogits, buffers.Output, buffers.LogSumExp, buffers.Sequences, geometry, schedule, default, window);
+        Compiled<TConstants, TWindow, TElement, TFormat>.Kernels.Get(stream.Accelerator)(
+            stream, config, partials, buffers.SinkLogits, buffers.Output, buffers.LogSumExp, buffers.Sequences, geometry, schedule, default, window, default);
     }
 
-    private static void Kernel<TConstants, TWindow>(
-        ArrayView<float> partials, ArrayView<float> sinkLogits, ArrayView<float> output, ArrayView<float> logSumExp,
-        ArrayView<SequenceLayout> sequences, SequenceGeometry geometry, AttentionSchedule schedule, TConstants constants, TWindow window)
+    private static void Kernel<TConstants, TWindow, TElement, TFormat>(
+        ArrayView<float> partials, ArrayView<float> sinkLogits, ArrayView<TElement> output, ArrayView<float> logSumExp,
+        ArrayView<SequenceLayout> sequences, SequenceGeometry geometry, AttentionSchedule schedule, TConstants constants, TWindow window, TFormat format)
         where TConstants : struct, IKernelConstants
         where TWindow : struct, IWindowBounds
+        where TElement : unmanaged
+        where TFormat : struct, IElementFormat<TElement>
     {
         int query = Grid.IdxX;
         int head = Grid.IdxY;
@@ -71,21 +79,23 @@ public static class SplitKeyCombine
         }
 
         var finished = SoftmaxRow.Finish(constants, window, sinkLogits, head, query, sequence, max, sum);
-        output[geometry.QueryRow(sequence, query, head) + dim] = value * finished.OutputScale;
+        output[geometry.QueryRow(sequence, query, head) + dim] = format.Narrow(value * finished.OutputScale);
         if (dim == 0 && geometry.WritesLogSumExp != 0)
         {
             logSumExp[geometry.LogSumExpIndex(sequence, head, query)] = finished.LogSumExp;
         }
     }
 
-    // One compiled kernel per spec (constants and window types) and accelerator.
-    private static class Compiled<TConstants, TWindow>
+    // One compiled kernel per spec (constants, window and element types) and accelerator.
+    private static class Compiled<TConstants, TWindow, TElement, TFormat>
         where TConstants : struct, IKernelConstants
         where TWindow : struct, IWindowBounds
+        where TElement : unmanaged
+        where TFormat : struct, IElementFormat<TElement>
     {
-        public static readonly KernelCache<Action<AcceleratorStream, KernelConfig, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>,
-            ArrayView<SequenceLayout>, SequenceGeometry, AttentionSchedule, TConstants, TWindow>> Kernels =
-            new(accelerator => KernelLoaders.LoadKernel<ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>,
-                ArrayView<SequenceLayout>, SequenceGeometry, AttentionSchedule, TConstants, TWindow>(accelerator, Kernel));
+        public static readonly KernelCache<Action<AcceleratorStream, KernelConfig, ArrayView<float>, ArrayView<float>, ArrayView<TElement>, ArrayView<float>,
+            ArrayView<SequenceLayout>, SequenceGeometry, AttentionSchedule, TConstants, TWindow, TFormat>> Kernels =
+            new(accelerator => KernelLoaders.LoadKernel<ArrayView<float>, ArrayView<float>, ArrayView<TElement>, ArrayView<float>,
+                ArrayView<SequenceLayout>, SequenceGeometry, AttentionSchedule, TConstants, TWindow, TFormat>(accelerator, Kernel));
     }
 }

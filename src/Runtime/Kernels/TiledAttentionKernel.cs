@@ -21,10 +21,14 @@ namespace KernelGen;
 /// <param name="schedule">How the call is cut into groups.</param>
 /// <param name="constants">The spec's constants.</param>
 /// <param name="window">The window bounds.</param>
-public delegate void TiledAttentionKernel<TConstants, TWindow>(
+/// <typeparam name="TConstants">The spec's constants.</typeparam>
+/// <typeparam name="TWindow">The window bounds' type.</typeparam>
+/// <typeparam name="TElement">The element type of <paramref name="q"/>, <paramref name="k"/>, <paramref name="v"/> and <paramref name="output"/>.</typeparam>
+public delegate void TiledAttentionKernel<TConstants, TWindow, TElement>(
     AcceleratorStream stream, KernelConfig config,
-    ArrayView<float> q, ArrayView<float> k, ArrayView<float> v, ArrayView<float> sinkLogits, ArrayView<float> output, ArrayView<float> logSumExp,
+    ArrayView<TElement> q, ArrayView<TElement> k, ArrayView<TElement> v, ArrayView<float> sinkLogits, ArrayView<TElement> output, ArrayView<float> logSumExp,
     ArrayView<SequenceLayout> sequences, ArrayView<float> partials, SequenceGeometry geometry, AttentionSchedule schedule,
     TConstants constants, TWindow window)
     where TConstants : struct, IKernelConstants
-    where TWindow : struct, IWindowBounds;
+    where TWindow : struct, IWindowBounds
+    where TElement : unmanaged;

@@ -12,9 +12,11 @@ namespace KernelGen;
 /// <param name="Output">Output, shaped like the queries.</param>
 /// <param name="LogSumExp">Log-sum-exp, <c>[heads, tokens]</c>, or empty when not wanted.</param>
 /// <param name="Sequences">One layout per sequence.</param>
-public readonly record struct SequenceBuffers(
-    ArrayView<float> Query, ArrayView<float> Key, ArrayView<float> Value, ArrayView<float> SinkLogits,
-    ArrayView<float> Output, ArrayView<float> LogSumExp, ArrayView<SequenceLayout> Sequences);
+/// <typeparam name="TElement">The element type of the queries, keys, values and output, as the device holds it.</typeparam>
+public readonly record struct SequenceBuffers<TElement>(
+    ArrayView<TElement> Query, ArrayView<TElement> Key, ArrayView<TElement> Value, ArrayView<float> SinkLogits,
+    ArrayView<TElement> Output, ArrayView<float> LogSumExp, ArrayView<SequenceLayout> Sequences)
+    where TElement : unmanaged;
 
 /// <summary>Queues a spec's ILGPU attention over sequences on <paramref name="stream"/> (a spec's generated <c>ForwardSequences</c>).</summary>
 /// <param name="stream">The stream to queue on.</param>
@@ -24,4 +26,6 @@ public readonly record struct SequenceBuffers(
 /// A host copy of <c>buffers.Sequences</c>: the layouts are checked against the buffers from it, since the device copy
 /// cannot be read without waiting for the device.
 /// </param>
-public delegate void SequenceLaunch(AcceleratorStream stream, SequenceBuffers buffers, SequenceGeometry geometry, ReadOnlySpan<SequenceLayout> sequences);
+/// <typeparam name="TElement">The element type of the queries, keys, values and output, as the device holds it.</typeparam>
+public delegate void SequenceLaunch<TElement>(AcceleratorStream stream, SequenceBuffers<TElement> buffers, SequenceGeometry geometry, ReadOnlySpan<SequenceLayout> sequences)
+    where TElement : unmanaged;

@@ -46,7 +46,7 @@ static partial class CausalAttention
     /// <param name="heads">Query heads of the queries that attend.</param>
     /// <param name="kvHeads">Key/value heads; <paramref name="heads"/> must be a multiple of it.</param>
     public static global::KernelGen.KeyValueCache<float> CreateCache(global::ILGPU.Runtime.Accelerator accelerator, int batch, int heads, int kvHeads) =>
-        new global::KernelGen.DeviceKeyValueCache(accelerator, Window, HeadDim, false, CacheMaxChunk, null, batch, heads, kvHeads, ForwardSequences);
+        new global::KernelGen.DeviceKeyValueCache<float, float>(accelerator, Window, HeadDim, false, CacheMaxChunk, null, batch, heads, kvHeads, ForwardSequences);
 
     /// <summary>Creates an empty KV cache where <paramref name="device"/> runs: on its accelerator, or in host memory for the CPU kernel.</summary>
     /// <param name="device">Where to run (<c>KernelGenDevice.CreateDefault()</c>: CUDA when present, else the CPU kernel).</param>

@@ -15,6 +15,9 @@ static partial class StreamingAttention
     /// <summary>The factor applied to <c>q·k</c>.</summary>
     public const float SoftmaxScale = 0.125f;
 
+    /// <summary>Q, K, V and the output are fp32.</summary>
+    public const global::KernelGen.AttentionElement Element = global::KernelGen.AttentionElement.Float32;
+
     /// <summary>Shared memory per group: Q, K and V tiles, partial score tiles and row statistics, in fp32 (33408 bytes; CUDA allows 49152).</summary>
     public const int SharedMemoryBytes = 33408;
 
@@ -44,10 +47,10 @@ static partial class StreamingAttention
 
     private static readonly global::KernelGen.IlgpuTiles Tiles = new(QueryTileSize, KeyTileSize, ThreadsPerGroup);
 
-    private static readonly global::KernelGen.KernelCache<global::KernelGen.TiledAttentionKernel<BakedConstants, BakedWindow>> CompiledKernels =
+    private static readonly global::KernelGen.KernelCache<global::KernelGen.TiledAttentionKernel<BakedConstants, BakedWindow, float>> CompiledKernels =
         new(accelerator => global::ILGPU.Runtime.KernelLoaders.LoadKernel<global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<global::KernelGen.SequenceLayout>, global::ILGPU.ArrayView<float>, global::KernelGen.SequenceGeometry, global::KernelGen.AttentionSchedule, BakedConstants, BakedWindow>(accelerator, TiledForwardKernel<BakedConstants, BakedWindow>).Invoke);
 
-    private static readonly global::KernelGen.KernelCache<global::KernelGen.TiledAttentionKernel<BakedConstants, global::KernelGen.RuntimeWindowBounds>> CompiledRuntimeWindowKernels =
+    private static readonly global::KernelGen.KernelCache<global::KernelGen.TiledAttentionKernel<BakedConstants, global::KernelGen.RuntimeWindowBounds, float>> CompiledRuntimeWindowKernels =
         new(accelerator => global::ILGPU.Runtime.KernelLoaders.LoadKernel<global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<global::KernelGen.SequenceLayout>, global::ILGPU.ArrayView<float>, global::KernelGen.SequenceGeometry, global::KernelGen.AttentionSchedule, BakedConstants, global::KernelGen.RuntimeWindowBounds>(accelerator, TiledForwardKernel<BakedConstants, global::KernelGen.RuntimeWindowBounds>).Invoke);
 
     /// <summary>Runs attention on device buffers, on the accelerator's default stream. Queues the kernel and returns without waiting: synchronise the stream before reading the results.</summary>
@@ -109,7 +112,7 @@ static partial class StreamingAttention
     /// <param name="shape">The sizes; every buffer length is checked against them before anything launches.</param>
     /// <exception cref="global::System.ArgumentException">A size is not positive, <c>Heads</c> is not a multiple of <c>KvHeads</c>, or a buffer length does not match.</exception>
     public static void Forward(global::ILGPU.Runtime.Accelerator accelerator, global::System.ReadOnlySpan<float> q, global::System.ReadOnlySpan<float> k, global::System.ReadOnlySpan<float> v, global::System.Span<float> output, global::KernelGen.AttentionShape shape) =>
-        global::KernelGen.AttentionLauncher.RunOnHost(accelerator, q, k, v, default, output, default, shape, HeadDim, false, false, static (stream, buffers, size) => LaunchForward(stream, buffers, size, writesLogSumExp: false));
+        global::KernelGen.AttentionLauncher.RunOnHost<float, float>(accelerator, q, k, v, default, output, default, shape, HeadDim, false, false, static (stream, buffers, size) => LaunchForward(stream, buffers, size, writesLogSumExp: false));
 
     /// <summary>Runs attention on host memory and writes the log-sum-exp: copies to <paramref name="accelerator"/>, runs, waits, and copies the results back.</summary>
     /// <param name="accelerator">The accelerator to run on.</param>
@@ -121,7 +124,7 @@ static partial class StreamingAttention
     /// <param name="shape">The sizes; every buffer length is checked against them before anything launches.</param>
     /// <exception cref="global::System.ArgumentException">A size is not positive, <c>Heads</c> is not a multiple of <c>KvHeads</c>, or a buffer length does not match.</exception>
     public static void Forward(global::ILGPU.Runtime.Accelerator accelerator, global::System.ReadOnlySpan<float> q, global::System.ReadOnlySpan<float> k, global::System.ReadOnlySpan<float> v, global::System.Span<float> output, global::System.Span<float> logSumExp, global::KernelGen.AttentionShape shape) =>
-        global::KernelGen.AttentionLauncher.RunOnHost(accelerator, q, k, v, default, output, logSumExp, shape, HeadDim, false, true, static (stream, buffers, size) => LaunchForward(stream, buffers, size, writesLogSumExp: true));
+        global::KernelGen.AttentionLauncher.RunOnHost<float, float>(accelerator, q, k, v, default, output, logSumExp, shape, HeadDim, false, true, static (stream, buffers, size) => LaunchForward(stream, buffers, size, writesLogSumExp: true));
 
     /// <summary>
     /// Runs the same kernel body with <paramref name="window"/> passed at run time instead of this spec's window,
@@ -137,10 +140,10 @@ static partial class StreamingAttention
     /// <param name="shape">The sizes; every buffer length is checked against them before anything launches.</param>
     /// <exception cref="global::System.ArgumentException">A size is not positive, <c>Heads</c> is not a multiple of <c>KvHeads</c>, or a buffer length does not match.</exception>
     public static void ForwardWithRuntimeWindow(global::ILGPU.Runtime.AcceleratorStream stream, global::ILGPU.ArrayView<float> q, global::ILGPU.ArrayView<float> k, global::ILGPU.ArrayView<float> v, global::ILGPU.ArrayView<float> output, global::KernelGen.AttentionWindow window, global::KernelGen.AttentionShape shape) =>
-        global::KernelGen.AttentionLauncher.QueueDense(stream, CompiledRuntimeWindowKernels, new(q, k, v, default, output, default), shape, window, new global::KernelGen.RuntimeWindowBounds(window), Tiles, writesLogSumExp: false);
+        global::KernelGen.AttentionLauncher.QueueDense(stream, CompiledRuntimeWindowKernels, new(q, k, v, default, output, default), shape, window, new global::KernelGen.RuntimeWindowBounds(window), Tiles, writesLogSumExp: false, default(global::KernelGen.Float32Format));
 
-    private static void LaunchForward(global::ILGPU.Runtime.AcceleratorStream stream, global::KernelGen.AttentionLauncher.Buffers buffers, global::KernelGen.AttentionShape shape, bool writesLogSumExp) =>
-        global::KernelGen.AttentionLauncher.QueueDense(stream, CompiledKernels, buffers, shape, Window, default(BakedWindow), Tiles, writesLogSumExp);
+    private static void LaunchForward(global::ILGPU.Runtime.AcceleratorStream stream, global::KernelGen.AttentionLauncher.Buffers<float> buffers, global::KernelGen.AttentionShape shape, bool writesLogSumExp) =>
+        global::KernelGen.AttentionLauncher.QueueDense(stream, CompiledKernels, buffers, shape, Window, default(BakedWindow), Tiles, writesLogSumExp, default(global::KernelGen.Float32Format));
 
     /// <summary>
     /// Runs attention over sequences laid out any way a <see cref="global::KernelGen.SequenceGeometry"/> and one
@@ -164,8 +167,8 @@ static partial class StreamingAttention
     /// (flash-decoding), whose partial results a second kernel on the same stream combines by log-sum-exp. Partial
     /// results live in a buffer kept per stream and reused, grown (after waiting for the stream) when a call needs more.
     /// </remarks>
-    public static void ForwardSequences(global::ILGPU.Runtime.AcceleratorStream stream, global::KernelGen.SequenceBuffers buffers, global::KernelGen.SequenceGeometry geometry, global::System.ReadOnlySpan<global::KernelGen.SequenceLayout> sequences) =>
-        global::KernelGen.AttentionLauncher.QueueSequences(stream, CompiledKernels, buffers, geometry, sequences, default(BakedWindow), Tiles);
+    public static void ForwardSequences(global::ILGPU.Runtime.AcceleratorStream stream, global::KernelGen.SequenceBuffers<float> buffers, global::KernelGen.SequenceGeometry geometry, global::System.ReadOnlySpan<global::KernelGen.SequenceLayout> sequences) =>
+        global::KernelGen.AttentionLauncher.QueueSequences(stream, CompiledKernels, buffers, geometry, sequences, default(BakedWindow), Tiles, default(global::KernelGen.Float32Format));
 
     /// <summary>
     /// Runs attention on a packed variable-length batch (FlashAttention's varlen layout), on the accelerator's default stream: the window applies inside each sequence, on the sequence's own bottom-right diagonal.
@@ -208,7 +211,7 @@ static partial class StreamingAttention
     /// <remarks>Calls with few queries per sequence split the keys across groups; the rule is on <see cref="ForwardSequences"/>.</remarks>
     public static void ForwardVarlen(global::ILGPU.Runtime.AcceleratorStream stream, global::ILGPU.ArrayView<float> q, global::ILGPU.ArrayView<float> k, global::ILGPU.ArrayView<float> v, global::ILGPU.ArrayView<float> output, global::System.ReadOnlySpan<int> cuSeqLensQ, global::System.ReadOnlySpan<int> cuSeqLensK, int maxSeqLenQ, int maxSeqLenK, int heads, int kvHeads) =>
         global::KernelGen.AttentionLauncher.QueueVarlen(stream, CompiledKernels, new(q, k, v, default, output, default),
-            cuSeqLensQ, cuSeqLensK, maxSeqLenQ, maxSeqLenK, heads, kvHeads, Alignment, default(BakedWindow), Tiles, writesLogSumExp: false);
+            cuSeqLensQ, cuSeqLensK, maxSeqLenQ, maxSeqLenK, heads, kvHeads, Alignment, default(BakedWindow), Tiles, writesLogSumExp: false, default(global::KernelGen.Float32Format));
 
     /// <summary>
     /// Runs attention on a packed variable-length batch and writes the log-sum-exp (FlashAttention's varlen layout), on the accelerator's default stream: the window applies inside each sequence, on the sequence's own bottom-right diagonal.
@@ -253,7 +256,7 @@ static partial class StreamingAttention
     /// <remarks>Calls with few queries per sequence split the keys across groups; the rule is on <see cref="ForwardSequences"/>.</remarks>
     public static void ForwardVarlen(global::ILGPU.Runtime.AcceleratorStream stream, global::ILGPU.ArrayView<float> q, global::ILGPU.ArrayView<float> k, global::ILGPU.ArrayView<float> v, global::ILGPU.ArrayView<float> output, global::ILGPU.ArrayView<float> logSumExp, global::System.ReadOnlySpan<int> cuSeqLensQ, global::System.ReadOnlySpan<int> cuSeqLensK, int maxSeqLenQ, int maxSeqLenK, int heads, int kvHeads) =>
         global::KernelGen.AttentionLauncher.QueueVarlen(stream, CompiledKernels, new(q, k, v, default, output, logSumExp),
-            cuSeqLensQ, cuSeqLensK, maxSeqLenQ, maxSeqLenK, heads, kvHeads, Alignment, default(BakedWindow), Tiles, writesLogSumExp: true);
+            cuSeqLensQ, cuSeqLensK, maxSeqLenQ, maxSeqLenK, heads, kvHeads, Alignment, default(BakedWindow), Tiles, writesLogSumExp: true, default(global::KernelGen.Float32Format));
 
     /// <summary>
     /// The spec's window as constants. The kernel takes its bounds as a type argument: this struct folds them into
@@ -291,7 +294,7 @@ static partial class StreamingAttention
         public bool HasSinks => false;
     }
 
-    /// <summary>Element <paramref name="index"/> of the query tile whose rows start at <paramref name="tileStart"/>, row-major; zero past the sequence's last query.</summary>
+    /// <summary>Element <paramref name="index"/> of the query tile whose rows start at <paramref name="tileStart"/>, row-major, as fp32; zero past the sequence's last query.</summary>
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     private static float QueryTileElement(global::ILGPU.ArrayView<float> q, global::KernelGen.SequenceGeometry geometry, global::KernelGen.SequenceLayout sequence, global::KernelGen.AttentionSchedule schedule, int firstHead, int tileStart, int index)
     {
@@ -302,8 +305,8 @@ static partial class StreamingAttention
 
     /// <summary>
     /// Element <paramref name="index"/> of the key (or value) tile starting at key position <paramref name="keyStart"/>,
-    /// row-major; zero past the sequence's last key. Callers pass <paramref name="ring"/> as a constant, under a branch on
-    /// the geometry: a ring's slot is a remainder, which the flat path must not pay for.
+    /// row-major, as fp32; zero past the sequence's last key. Callers pass <paramref name="ring"/> as a constant, under a
+    /// branch on the geometry: a ring's slot is a remainder, which the flat path must not pay for.
     /// </summary>
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     private static float KeyTileElement(global::ILGPU.ArrayView<float> source, global::KernelGen.SequenceGeometry geometry, global::KernelGen.SequenceLayout sequence, int kvHead, int keyStart, int index, bool ring)

@@ -39,7 +39,7 @@ public sealed class DeviceKvCacheTests
         const int Batch = 3, Heads = 4, KvHeads = 2;
         var random = new Random(name.Length);
         using var cache = create(Batch, Heads, KvHeads);
-        Assert.IsType<DeviceKeyValueCache>(cache);
+        Assert.IsType<DeviceKeyValueCache<float, float>>(cache);
 
         // Stale slots hold NaN: fill the slots the steps will use, then forget the tokens.
         var poisonCounts = Enumerable.Repeat(cache.MaxChunk, Batch).ToArray();
@@ -90,7 +90,7 @@ public sealed class DeviceKvCacheTests
         using var from = accelerator.Allocate1D(source);
         using var to = accelerator.Allocate1D<float>(48);
         to.MemSetToZero();
-        DeviceKeyValueCache.CopyRuns(accelerator, from.View, to.View, 5, 8, maxThreads: 3);
+        DeviceKeyValueCache<float, float>.CopyRuns(accelerator, from.View, to.View, 5, 8, maxThreads: 3);
         accelerator.Synchronize();
         var expected = new float[48];
         for (int run = 0; run < 6; run++)

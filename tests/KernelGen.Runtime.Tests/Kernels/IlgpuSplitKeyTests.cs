@@ -159,7 +159,7 @@ public sealed class IlgpuSplitKeyTests
         using var kv = Accelerator.Allocate1D(history.K);
         using var output = Accelerator.Allocate1D<float>(history.Q.Length);
         using var device = Accelerator.Allocate1D(layouts);
-        var buffers = new SequenceBuffers(q.View, kv.View, kv.View, default, output.View, default, device.View);
+        var buffers = new SequenceBuffers<float>(q.View, kv.View, kv.View, default, output.View, default, device.View);
 
         var outside = Assert.Throws<ArgumentException>(() => spec.Sequences(Accelerator.DefaultStream, buffers, geometry, new[] { shifted }));
         Assert.Contains("sequences[0]'s keys reach element 111 (start 16), outside k (96 elements)", outside.Message);
@@ -216,7 +216,7 @@ public sealed class IlgpuSplitKeyTests
         using var output = Accelerator.Allocate1D(Enumerable.Repeat(12345f, tokens * heads * spec.HeadDim).ToArray());
         using var logSumExp = Accelerator.Allocate1D(Enumerable.Repeat(12345f, tokens * heads).ToArray());
         using var sequences = Accelerator.Allocate1D(layouts);
-        var buffers = new SequenceBuffers(q.View, k.View, v.View, spec.HasSinks ? sinkBuffer.View : default, output.View,
+        var buffers = new SequenceBuffers<float>(q.View, k.View, v.View, spec.HasSinks ? sinkBuffer.View : default, output.View,
             geometry.WritesLogSumExp != 0 ? logSumExp.View : default, sequences.View);
         spec.Sequences(Accelerator.DefaultStream, buffers, geometry, layouts);
         Accelerator.DefaultStream.Synchronize();

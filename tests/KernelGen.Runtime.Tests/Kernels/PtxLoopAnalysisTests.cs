@@ -128,7 +128,10 @@ public sealed class PtxLoopAnalysisTests
         Assert.Contains("fmaf", error.Message);
     }
 
-    public static TheoryData<string> MeasuredSpecs => new() { nameof(DefaultTiles64), nameof(DefaultTiles128) };
+    public static TheoryData<string> MeasuredSpecs => new()
+    {
+        nameof(DefaultTiles64), nameof(DefaultTiles128), nameof(DefaultTiles64Float16), nameof(DefaultTiles128Float16), nameof(DefaultTiles128BFloat16),
+    };
 
     /// <summary>
     /// The generated kernel's Q·Kᵀ and P·V loops (the innermost loops that read the K tile and the V tile): multiply-adds

@@ -73,7 +73,8 @@ public sealed class PtxTests
     {
         var spec = SpecType(specName);
         var kernel = typeof(SplitKeyCombine).GetMethod("Kernel", BindingFlags.NonPublic | BindingFlags.Static)!
-            .MakeGenericMethod(spec.GetNestedType("BakedConstants", BindingFlags.NonPublic)!, spec.GetNestedType("BakedWindow", BindingFlags.NonPublic)!);
+            .MakeGenericMethod(spec.GetNestedType("BakedConstants", BindingFlags.NonPublic)!, spec.GetNestedType("BakedWindow", BindingFlags.NonPublic)!,
+                DeviceElement(spec), ElementFormat(spec));
         var ptx = CompilePtx(kernel);
 
         Assert.DoesNotContain(".local", ptx);
@@ -82,9 +83,24 @@ public sealed class PtxTests
         Assert.DoesNotContain("bar.sync", ptx);
         Assert.Contains("ex2.approx", ptx);
         Assert.Equal(
-            new[] { "partials", "sinkLogits", "output", "logSumExp", "sequences", "geometry", "schedule", "constants", "window" },
+            new[] { "partials", "sinkLogits", "output", "logSumExp", "sequences", "geometry", "schedule", "constants", "window", "format" },
             Parameters(ptx).Select(p => p.Name));
     }
+
+    /// <summary>The element type of a spec's device views.</summary>
+    internal static Type DeviceElement(Type spec) => Constant<AttentionElement>(spec, "Element") switch
+    {
+        AttentionElement.Float16 => typeof(ILGPU.Half),
+        AttentionElement.BFloat16 => typeof(BFloat16),
+        _ => typeof(float),
+    };
+
+    private static Type ElementFormat(Type spec) => Constant<AttentionElement>(spec, "Element") switch
+    {
+        AttentionElement.Float16 => typeof(Float16Format),
+        AttentionElement.BFloat16 => typeof(BFloat16Format),
+        _ => typeof(Float32Format),
+    };
 
     [Fact]
     public void RuntimeWindowInstantiationTakesTheBoundsAsParameters()

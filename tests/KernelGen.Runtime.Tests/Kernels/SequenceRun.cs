@@ -24,7 +24,7 @@ public static partial class SplitDecodeWindow;
 /// </summary>
 public sealed record SequenceSpecUnderTest(
     string Name, int HeadDim, AttentionWindow Window, ReferenceAttention.Options Options, bool HasSinks,
-    SequenceLaunch Sequences, SequenceSpecUnderTest.VarlenForward Varlen)
+    SequenceLaunch<float> Sequences, SequenceSpecUnderTest.VarlenForward Varlen)
 {
     /// <summary>A spec's <c>ForwardVarlen</c> on a stream, with the log-sum-exp; <paramref name="sinkLogits"/> is ignored without sinks.</summary>
     public delegate void VarlenForward(
