@@ -160,12 +160,13 @@ public sealed class KvCachePropertyTests
         }
     }
 
-    // Writes NaN into every slot the cache will use, then forgets the tokens: what a reused cache's stale slots hold.
-    private static void FillWithNaNThenReset(KeyValueCache<float> cache)
+    /// <summary>Writes NaN into every slot the cache will use, then forgets the tokens: what a reused cache's stale slots hold.</summary>
+    internal static void FillWithNaNThenReset<TElement>(KeyValueCache<TElement> cache)
+        where TElement : unmanaged
     {
         int perAppend = cache.MaxChunk;
         var counts = Enumerable.Repeat(perAppend, cache.Batch).ToArray();
-        var poison = Enumerable.Repeat(float.NaN, cache.Batch * perAppend * cache.KvHeads * cache.HeadDim).ToArray();
+        var poison = Enumerable.Repeat(ElementSpans.Narrow<TElement>(float.NaN), cache.Batch * perAppend * cache.KvHeads * cache.HeadDim).ToArray();
         int target = cache.IsRing ? cache.Capacity : cache.Capacity - perAppend;
         while (cache.Length(0) < target)
         {

@@ -88,7 +88,8 @@ public sealed class VarlenCpuTests
         Assert.True(logSumExpError.MaxRelative <= 1e-5, $"{name}, {window}: log-sum-exp {logSumExpError}");
     }
 
-    private static int[] Offsets(int[] lengths)
+    /// <summary>Cumulative offsets of <paramref name="lengths"/>, from 0: FlashAttention's <c>cu_seqlens</c>.</summary>
+    internal static int[] Offsets(int[] lengths)
     {
         var offsets = new int[lengths.Length + 1];
         for (int index = 0; index < lengths.Length; index++)
