@@ -78,6 +78,7 @@ Console.WriteLine($"Wrote {chartPath}");
 Console.WriteLine();
 Console.WriteLine("Targets (this run):");
 ConsoleReport.Results.Write(Targets.Check(rows, peak, bandwidth));
+ElementBenchmark.Run(threads);
 CachedDecodeBenchmark.Run(quick, threads);
 return 0;
 
