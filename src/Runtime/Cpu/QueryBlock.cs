@@ -198,6 +198,8 @@ internal static unsafe class QueryBlock
                     int pieceEnd = keys.ContiguousEnd(pieceStart, keyEnd);
                     TElement* pieceKeys = keys.At(call.Key, pieceStart);
                     TElement* pieceValues = keys.At(call.Value, pieceStart);
+                    // fp32 keys and values are read in place; 16-bit ones are widened (exactly) into the thread's
+                    // scratch, a piece at a time, and the same loops run on that copy.
                     if (Call<TElement>.WidensKeys)
                     {
                         int pieceKeyCount = pieceEnd - pieceStart;
