@@ -1,29 +1,38 @@
 using System;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using ILGPU;
 using ILGPU.Runtime;
+using Half = System.Half;
 
 namespace KernelGen.GpuBench;
 
-/// <summary>Random q, k and v on the host and on the device, and a device output buffer, for one shape and head size.</summary>
+/// <summary>
+/// Random q, k and v on the host (fp32, already rounded to the element type, for the reference) and on the device in
+/// the element type, and a device output buffer, for one shape, head size and element type.
+/// </summary>
 internal sealed class AttentionBuffers : IDisposable
 {
-    private readonly MemoryBuffer1D<float, Stride1D.Dense> _query;
-    private readonly MemoryBuffer1D<float, Stride1D.Dense> _key;
-    private readonly MemoryBuffer1D<float, Stride1D.Dense> _value;
-    private readonly MemoryBuffer1D<float, Stride1D.Dense> _output;
+    private readonly MemoryBuffer1D<byte, Stride1D.Dense> _query;
+    private readonly MemoryBuffer1D<byte, Stride1D.Dense> _key;
+    private readonly MemoryBuffer1D<byte, Stride1D.Dense> _value;
+    private readonly MemoryBuffer1D<byte, Stride1D.Dense> _output;
 
-    /// <summary>Fills q, k and v with values uniform in [-1, 1) from <paramref name="seed"/> and uploads them.</summary>
-    public AttentionBuffers(Accelerator accelerator, AttentionShape shape, int headDim, int seed)
+    /// <summary>Fills q, k and v with values uniform in [-1, 1) from <paramref name="seed"/>, rounded to <paramref name="element"/>, and uploads them.</summary>
+    public AttentionBuffers(Accelerator accelerator, AttentionShape shape, int headDim, AttentionElement element, int seed)
     {
         var random = new Random(seed);
+        Element = element;
         HostQuery = Fill(random, shape.QueryElements(headDim));
         HostKey = Fill(random, shape.KeyElements(headDim));
         HostValue = Fill(random, shape.KeyElements(headDim));
-        _query = accelerator.Allocate1D(HostQuery);
-        _key = accelerator.Allocate1D(HostKey);
-        _value = accelerator.Allocate1D(HostValue);
-        _output = accelerator.Allocate1D<float>(shape.QueryElements(headDim));
+        _query = Upload(accelerator, HostQuery);
+        _key = Upload(accelerator, HostKey);
+        _value = Upload(accelerator, HostValue);
+        _output = accelerator.Allocate1D<byte>(shape.QueryElements(headDim) * ElementBytes);
     }
+
+    public AttentionElement Element { get; }
 
     public float[] HostQuery { get; }
 
@@ -31,16 +40,42 @@ internal sealed class AttentionBuffers : IDisposable
 
     public float[] HostValue { get; }
 
-    public ArrayView<float> Query => _query.View.BaseView;
+    /// <summary>The queries as the kernel of element type <typeparamref name="T"/> reads them.</summary>
+    public ArrayView<T> Query<T>()
+        where T : unmanaged => View<T>(_query);
 
-    public ArrayView<float> Key => _key.View.BaseView;
+    /// <summary>The keys as <typeparamref name="T"/>.</summary>
+    public ArrayView<T> Key<T>()
+        where T : unmanaged => View<T>(_key);
 
-    public ArrayView<float> Value => _value.View.BaseView;
+    /// <summary>The values as <typeparamref name="T"/>.</summary>
+    public ArrayView<T> Value<T>()
+        where T : unmanaged => View<T>(_value);
 
-    public ArrayView<float> Output => _output.View.BaseView;
+    /// <summary>The output as <typeparamref name="T"/>.</summary>
+    public ArrayView<T> Output<T>()
+        where T : unmanaged => View<T>(_output);
 
-    /// <summary>Copies the output to the host; call after the stream that wrote it is synchronised.</summary>
-    public float[] DownloadOutput() => _output.GetAsArray1D();
+    /// <summary>Copies the output to the host, widened to fp32; call after the stream that wrote it is synchronised.</summary>
+    public float[] DownloadOutput()
+    {
+        var bytes = _output.GetAsArray1D();
+        var output = new float[bytes.Length / ElementBytes];
+        switch (Element)
+        {
+            case AttentionElement.Float16:
+                ElementSpans.Widen(MemoryMarshal.Cast<byte, Half>(bytes), output);
+                break;
+            case AttentionElement.BFloat16:
+                ElementSpans.Widen(MemoryMarshal.Cast<byte, BFloat16>(bytes), output);
+                break;
+            default:
+                ElementSpans.Widen(MemoryMarshal.Cast<byte, float>(bytes), output);
+                break;
+        }
+
+        return output;
+    }
 
     public void Dispose()
     {
@@ -48,6 +83,45 @@ internal sealed class AttentionBuffers : IDisposable
         _key.Dispose();
         _value.Dispose();
         _output.Dispose();
+    }
+
+    private int ElementBytes => Element == AttentionElement.Float32 ? sizeof(float) : 2;
+
+    private ArrayView<T> View<T>(MemoryBuffer1D<byte, Stride1D.Dense> buffer)
+        where T : unmanaged
+    {
+        if (Unsafe.SizeOf<T>() != ElementBytes)
+        {
+            throw new InvalidOperationException($"These buffers hold {Element} elements, not {typeof(T).Name}.");
+        }
+
+        return buffer.View.BaseView.Cast<T>();
+    }
+
+    // The device copy in the element type; the host copy keeps the rounded values in fp32.
+    private MemoryBuffer1D<byte, Stride1D.Dense> Upload(Accelerator accelerator, float[] values)
+    {
+        byte[] bytes;
+        switch (Element)
+        {
+            case AttentionElement.Float16:
+                var halves = new Half[values.Length];
+                ElementSpans.Narrow<Half>(values, halves);
+                ElementSpans.Widen<Half>(halves, values);
+                bytes = MemoryMarshal.AsBytes(halves.AsSpan()).ToArray();
+                break;
+            case AttentionElement.BFloat16:
+                var bfloats = new BFloat16[values.Length];
+                ElementSpans.Narrow<BFloat16>(values, bfloats);
+                ElementSpans.Widen<BFloat16>(bfloats, values);
+                bytes = MemoryMarshal.AsBytes(bfloats.AsSpan()).ToArray();
+                break;
+            default:
+                bytes = MemoryMarshal.AsBytes(values.AsSpan()).ToArray();
+                break;
+        }
+
+        return accelerator.Allocate1D(bytes);
     }
 
     private static float[] Fill(Random random, long length)

@@ -42,15 +42,15 @@ internal static class GpuBenchmark
         {
             foreach (var seq in SequenceLengths)
             {
-                foreach (var sameHeadDim in BenchKernels.All.GroupBy(kernel => kernel.HeadDim))
+                foreach (var sameInputs in BenchKernels.All.GroupBy(kernel => (kernel.HeadDim, kernel.Element)))
                 {
                     var shape = new AttentionShape(Batch, seq, seq, Heads, Heads);
-                    using var buffers = new AttentionBuffers(gpu, shape, sameHeadDim.Key, seed: seq);
-                    foreach (var kernel in sameHeadDim)
+                    using var buffers = new AttentionBuffers(gpu, shape, sameInputs.Key.HeadDim, sameInputs.Key.Element, seed: seq);
+                    foreach (var kernel in sameInputs)
                     {
                         var milliseconds = KernelTimer.MedianMilliseconds(
                             gpu.DefaultStream,
-                            () => kernel.Launch(gpu.DefaultStream, buffers.Query, buffers.Key, buffers.Value, buffers.Output, shape));
+                            () => kernel.Launch(gpu.DefaultStream, buffers, shape));
                         table.Add(new BenchRow(kernel, shape, milliseconds, peak));
                     }
                 }

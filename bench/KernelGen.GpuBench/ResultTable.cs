@@ -49,9 +49,9 @@ internal sealed class ResultTable : IDisposable
         var teraFlops = row.UsefulTeraFlops;
         var percent = row.Peak.PercentOf(teraFlops);
         Console.WriteLine(
-            $"{kernel.Implementation,-26} {kernel.ElementType,5} {row.Shape.SeqQ,6} {window,6} {kernel.HeadDim,4} {row.Milliseconds,10:F3} {teraFlops,8:F2} {Format(percent, "F1"),11}");
+            $"{kernel.Implementation,-26} {kernel.ElementName,5} {row.Shape.SeqQ,6} {window,6} {kernel.HeadDim,4} {row.Milliseconds,10:F3} {teraFlops,8:F2} {Format(percent, "F1"),11}");
         _csv?.WriteLine(string.Join(',',
-            kernel.Implementation, kernel.ElementType, Invariant(row.Shape.Batch), Invariant(row.Shape.Heads), Invariant(row.Shape.KvHeads),
+            kernel.Implementation, kernel.ElementName, Invariant(row.Shape.Batch), Invariant(row.Shape.Heads), Invariant(row.Shape.KvHeads),
             Invariant(row.Shape.SeqQ), window, Invariant(kernel.HeadDim), row.Milliseconds.ToString("F4", CultureInfo.InvariantCulture),
             teraFlops.ToString("F3", CultureInfo.InvariantCulture), Format(percent, "F2")));
     }
