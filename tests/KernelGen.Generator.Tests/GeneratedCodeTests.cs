@@ -29,6 +29,16 @@ public sealed class GeneratedCodeTests
         """);
 
     [Fact]
+    public void Float16InputsWithACache() => VerifyClean("""
+        using KernelGen;
+        namespace Models;
+        [AttentionKernel(HeadDim = 128, Element = AttentionElement.Float16)]
+        [SlidingWindow(Left = 4095, Right = 0, Inclusive = true)]
+        [KvCache(MaxChunk = 16)]
+        public static partial class MistralFloat16;
+        """);
+
+    [Fact]
     public void CausalWithoutWindow() => VerifyClean("""
         using KernelGen;
         namespace Models;
