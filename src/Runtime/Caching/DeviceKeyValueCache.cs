@@ -1,5 +1,4 @@
 using System;
-using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using ILGPU;
 using ILGPU.Runtime;
@@ -54,9 +53,9 @@ public sealed class DeviceKeyValueCache<THost, TDevice> : KeyValueCache<THost>
         ObjectDisposedException.ThrowIf(accelerator.IsDisposed, accelerator);
         _accelerator = accelerator;
         _launch = launch;
-        if (Unsafe.SizeOf<THost>() != Unsafe.SizeOf<TDevice>())
+        if (!AttentionLauncher.IsSameElement<THost, TDevice>())
         {
-            throw new NotSupportedException($"Host elements of {typeof(THost)} cannot be stored as {typeof(TDevice)}: they differ in size.");
+            throw new NotSupportedException($"Host elements of {typeof(THost)} cannot be stored as {typeof(TDevice)}: they are not the same element.");
         }
 
         _keys = accelerator.Allocate1D<TDevice>(StoreElements(Capacity));

@@ -1,5 +1,4 @@
 using System;
-using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using ILGPU;
 using ILGPU.Runtime;
@@ -259,13 +258,22 @@ public static class AttentionLauncher
         logSumExpBuffer?.View.BaseView.CopyToCPU(logSumExp);
     }
 
-    /// <summary>Reads host elements as the device type, which must have the same size (<see cref="System.Half"/> as <c>ILGPU.Half</c>).</summary>
+    /// <summary>Reads host elements as the device type, which must be the same element (<see cref="System.Half"/> as <c>ILGPU.Half</c>).</summary>
     internal static ReadOnlySpan<TDevice> AsDevice<THost, TDevice>(ReadOnlySpan<THost> host)
         where THost : unmanaged
         where TDevice : unmanaged =>
-        Unsafe.SizeOf<THost>() == Unsafe.SizeOf<TDevice>()
+        IsSameElement<THost, TDevice>()
             ? MemoryMarshal.Cast<THost, TDevice>(host)
-            : throw new ArgumentException($"Host elements of {typeof(THost)} cannot be read as {typeof(TDevice)}: they differ in size.", nameof(host));
+            : throw new ArgumentException($"Host elements of {typeof(THost)} cannot be read as {typeof(TDevice)}: they are not the same element.", nameof(host));
+
+    /// <summary>
+    /// Whether host elements of <typeparamref name="THost"/> are the device's <typeparamref name="TDevice"/> bit for bit: the
+    /// same type, or <see cref="System.Half"/> as <c>ILGPU.Half</c>. The same size is not enough: fp16 read as bf16 is garbage.
+    /// </summary>
+    internal static bool IsSameElement<THost, TDevice>()
+        where THost : unmanaged
+        where TDevice : unmanaged =>
+        typeof(THost) == typeof(TDevice) || (typeof(THost) == typeof(System.Half) && typeof(TDevice) == typeof(ILGPU.Half));
 
     // ILGPU cannot allocate empty buffers: an absent optional buffer (no sinks, no log-sum-exp) stays a default view.
     private static MemoryBuffer1D<T, Stride1D.Dense>? Upload<T>(Accelerator accelerator, ReadOnlySpan<T> data)

@@ -139,6 +139,22 @@ public sealed class IlgpuElementTests
         Assert.Equal(lse32.GetAsArray1D(), lse16.GetAsArray1D());
     }
 
+    [Fact]
+    public void HostElementsOfAnotherFormatOfTheSameSizeAreRefused()
+    {
+        // System.Half and BFloat16 are both 16 bits: read as one another they would be garbage, not an error.
+        var shape = new AttentionShape(1, 2, 2, 1, 1);
+        var halves = new Half[shape.QueryElements(CausalWindow5.HeadDim)];
+        var launched = false;
+        Assert.Throws<ArgumentException>(() => AttentionLauncher.RunOnHost<Half, BFloat16>(
+            Accelerator, halves, halves, halves, default, new Half[halves.Length], default, shape, CausalWindow5.HeadDim, false, false, (_, _, _) => launched = true));
+        Assert.False(launched);
+        Assert.Throws<NotSupportedException>(() => new DeviceKeyValueCache<Half, BFloat16>(
+            Accelerator, SplitDecodeWindow.Window, SplitDecodeWindow.HeadDim, false, 4, null, 1, 2, 1, SplitDecodeWindowBFloat16.ForwardSequences));
+        Assert.Throws<NotSupportedException>(() => new DeviceKeyValueCache<BFloat16, ILGPU.Half>(
+            Accelerator, SplitDecodeWindow.Window, SplitDecodeWindow.HeadDim, false, 4, null, 1, 2, 1, SplitDecodeWindowFloat16.ForwardSequences));
+    }
+
     // Through System.Half: ILGPU 1.5.3's own (Half)x truncates on the host.
     private static ILGPU.Half[] ToIlgpuHalf(float[] values) => values.Select(value => (ILGPU.Half)(float)(Half)value).ToArray();
 }
