@@ -61,13 +61,16 @@ public sealed class AttentionKernelGenerator : IIncrementalGenerator
             .WithTrackingName(TrackingNames.Diagnostics);
         context.RegisterSourceOutput(diagnostics, static (output, found) => Report(output, found));
 
-        var orphanWindows = context.SyntaxProvider
-            .ForAttributeWithMetadataName(
-                KernelSpecParser.SlidingWindowAttributeName,
-                static (node, _) => node is TypeDeclarationSyntax,
-                KernelSpecParser.FindOrphanWindow)
-            .WithTrackingName(TrackingNames.OrphanWindows);
-        context.RegisterSourceOutput(orphanWindows, static (output, found) => Report(output, found));
+        foreach (var attributeName in KernelSpecParser.KernelOnlyAttributeNames)
+        {
+            var orphans = context.SyntaxProvider
+                .ForAttributeWithMetadataName(
+                    attributeName,
+                    static (node, _) => node is TypeDeclarationSyntax,
+                    KernelSpecParser.FindOrphanAttribute)
+                .WithTrackingName(TrackingNames.OrphanAttributes);
+            context.RegisterSourceOutput(orphans, static (output, found) => Report(output, found));
+        }
     }
 
     private static void Emit(SourceProductionContext output, KernelSpec? spec)

@@ -7,6 +7,6 @@ internal static class TrackingNames
     public const string Parse = nameof(Parse);
     public const string Spec = nameof(Spec);
     public const string Diagnostics = nameof(Diagnostics);
-    public const string OrphanWindows = nameof(OrphanWindows);
+    public const string OrphanAttributes = nameof(OrphanAttributes);
     public const string AnyKernel = nameof(AnyKernel);
 }

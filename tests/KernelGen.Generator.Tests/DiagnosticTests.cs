@@ -150,6 +150,13 @@ public sealed class DiagnosticTests
         """);
 
     [Fact]
+    public void KG0009_ChunkedAttentionAndCacheWithoutKernel() => Expect("KG0009", """
+        [ChunkedAttention(Size = 8192)]
+        [KvCache(MaxChunk = 1)]
+        public static partial class Kernel;
+        """);
+
+    [Fact]
     public void KG0010_NotPartial() => Expect("KG0010", """
         [AttentionKernel(HeadDim = 64)]
         public static class Kernel { }

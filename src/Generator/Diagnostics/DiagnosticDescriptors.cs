@@ -70,12 +70,12 @@ internal static class DiagnosticDescriptors
         WindowCategory, DiagnosticSeverity.Warning,
         "An omitted bound is unbounded on that side. A left-only window on a non-causal kernel is almost always a causal window whose Right = 0 was forgotten.");
 
-    public static readonly DiagnosticDescriptor SlidingWindowWithoutKernel = Create(
+    public static readonly DiagnosticDescriptor AttributeWithoutKernel = Create(
         "KG0009",
-        "[SlidingWindow] without [AttentionKernel]",
-        "'{0}' has [SlidingWindow] but no [AttentionKernel], so no kernel is generated. Add [AttentionKernel(HeadDim = ...)].",
+        "Kernel attribute without [AttentionKernel]",
+        "'{0}' has [{1}] but no [AttentionKernel], so no kernel is generated. Add [AttentionKernel(HeadDim = ...)].",
         UsageCategory, DiagnosticSeverity.Error,
-        "A window only takes effect on a class that declares an attention kernel.");
+        "[SlidingWindow], [ChunkedAttention], [KvCache] and [FromModelConfig] only take effect on a class that declares an attention kernel.");
 
     public static readonly DiagnosticDescriptor InvalidTarget = Create(
         "KG0010",

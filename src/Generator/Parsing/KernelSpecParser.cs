@@ -31,18 +31,32 @@ internal static class KernelSpecParser
         return new ParseResult(spec, diagnostics.ToImmutableEquatableArray());
     }
 
-    /// <summary>Reports <c>[SlidingWindow]</c> on a class that has no <c>[AttentionKernel]</c>.</summary>
-    public static ImmutableEquatableArray<Diagnostic> FindOrphanWindow(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken)
+    /// <summary>The attributes that mean nothing without <c>[AttentionKernel]</c> on the same class (KG0009).</summary>
+    public static readonly string[] KernelOnlyAttributeNames =
+        [SlidingWindowAttributeName, ChunkedAttentionAttributeName, KvCacheReader.KvCacheAttributeName, FromModelConfigAttributeName];
+
+    /// <summary>Reports one of <see cref="KernelOnlyAttributeNames"/> on a class that has no <c>[AttentionKernel]</c>.</summary>
+    public static ImmutableEquatableArray<Diagnostic> FindOrphanAttribute(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken)
     {
         if (context.TargetSymbol.GetAttributes().Any(a => a.AttributeClass?.ToDisplayString() == AttentionKernelAttributeName))
         {
             return ImmutableEquatableArray<Diagnostic>.Empty;
         }
 
-        var location = new AttributeArguments(context.Attributes[0]).Location;
-        return new[] { Diagnostic.Create(DiagnosticDescriptors.SlidingWindowWithoutKernel, location, context.TargetSymbol.Name) }
+        var attribute = context.Attributes[0];
+        return new[] { Diagnostic.Create(DiagnosticDescriptors.AttributeWithoutKernel, new AttributeArguments(attribute).Location, context.TargetSymbol.Name, ShortName(attribute)) }
             .ToImmutableEquatableArray();
     }
+
+    // Literals, not computed strings: Roslyn compares diagnostic arguments by reference, and a new string on every run
+    // would make this step look modified after any edit.
+    private static string ShortName(AttributeData attribute) => attribute.AttributeClass?.ToDisplayString() switch
+    {
+        SlidingWindowAttributeName => "SlidingWindow",
+        ChunkedAttentionAttributeName => "ChunkedAttention",
+        KvCacheReader.KvCacheAttributeName => "KvCache",
+        _ => "FromModelConfig",
+    };
 
     private static KernelSpec? ParseKernel(
         INamedTypeSymbol type, TypeDeclarationSyntax declaration, AttributeArguments kernel, Compilation compilation,

@@ -25,7 +25,7 @@ public sealed class ElementCacheTests
     {
         using var cache = PinnedLargerCacheFloat16.CreateCache(Batch, Heads, KvHeads);
         using var twin = PinnedLargerCache.CreateCache(Batch, Heads, KvHeads);
-        Check(cache, twin, AttentionElement.Float16, new(PinnedLargerCache.SoftmaxScale, PinnedLargerCache.LogitSoftCap), seed: 1);
+        Check(cache, twin, AttentionElement.Float16, new(PinnedLargerCache.SoftmaxScale, PinnedLargerCache.LogitSoftCap), seed: 1, _log);
     }
 
     [Fact]
@@ -33,7 +33,7 @@ public sealed class ElementCacheTests
     {
         using var cache = GrowingCacheFloat16.CreateCache(Batch, Heads, KvHeads);
         using var twin = GrowingCache.CreateCache(Batch, Heads, KvHeads);
-        Check(cache, twin, AttentionElement.Float16, new(GrowingCache.SoftmaxScale), seed: 2);
+        Check(cache, twin, AttentionElement.Float16, new(GrowingCache.SoftmaxScale), seed: 2, _log);
     }
 
     [Fact]
@@ -41,7 +41,7 @@ public sealed class ElementCacheTests
     {
         using var cache = SmallRingCacheBFloat16.CreateCache(Batch, Heads, KvHeads);
         using var twin = SmallRingCache.CreateCache(Batch, Heads, KvHeads);
-        Check(cache, twin, AttentionElement.BFloat16, new(SmallRingCache.SoftmaxScale), seed: 3);
+        Check(cache, twin, AttentionElement.BFloat16, new(SmallRingCache.SoftmaxScale), seed: 3, _log);
     }
 
     [Fact]
@@ -49,10 +49,11 @@ public sealed class ElementCacheTests
     {
         using var cache = SinkTokenCacheBFloat16.CreateCache(Batch, Heads, KvHeads);
         using var twin = SinkTokenCache.CreateCache(Batch, Heads, KvHeads);
-        Check(cache, twin, AttentionElement.BFloat16, new(SinkTokenCache.SoftmaxScale), seed: 4);
+        Check(cache, twin, AttentionElement.BFloat16, new(SinkTokenCache.SoftmaxScale), seed: 4, _log);
     }
 
-    private void Check<TElement>(KeyValueCache<TElement> cache, KeyValueCache<float> twin, AttentionElement element, ReferenceAttention.Options options, int seed)
+    /// <summary>Runs <paramref name="cache"/> and its fp32 <paramref name="twin"/> (host or device caches) through the same steps.</summary>
+    internal static void Check<TElement>(KeyValueCache<TElement> cache, KeyValueCache<float> twin, AttentionElement element, ReferenceAttention.Options options, int seed, ITestOutputHelper log)
         where TElement : unmanaged
     {
         Assert.Equal(twin.MemoryBytes / 2, cache.MemoryBytes);
@@ -106,10 +107,10 @@ public sealed class ElementCacheTests
             Assert.True(ElementArrays.Bits(twinLogSumExp).SequenceEqual(ElementArrays.Bits(logSumExp)), $"{description}: not the fp32 cache's log-sum-exp");
             history.Append(k, v, counts);
             var expected = history.Expected(q, counts, cache.Window, options, sinks);
-            worst = Math.Max(worst, ElementTolerance.Check(widened, expected.Output, element, _log, description));
+            worst = Math.Max(worst, ElementTolerance.Check(widened, expected.Output, element, log, description));
         }
 
         Assert.True(cache.IsRing ? cache.HeldKeys(0) == cache.Capacity : cache.Capacity > KvCacheCapacity.InitialGrowingCapacity, $"the {(cache.IsRing ? "ring did not wrap" : "cache did not grow")}");
-        _log.WriteLine($"{cache}: worst error {worst:0.00} of the tolerance");
+        log.WriteLine($"{cache}: worst error {worst:0.00} of the tolerance");
     }
 }

@@ -36,3 +36,8 @@ public static partial class DefaultTiles128BFloat16;
 [AttentionKernel(HeadDim = 128, Element = AttentionElement.Float16)]
 [SlidingWindow(Left = 1234, Right = 57, Inclusive = true)]
 public static partial class DefaultTiles128Float16;
+
+/// <summary><see cref="LookAhead"/> in fp16: with more queries than keys, the first rows see no key.</summary>
+[AttentionKernel(HeadDim = 16, QueryTileSize = 8, KeyTileSize = 8, Element = AttentionElement.Float16)]
+[SlidingWindow(Left = 4, Right = 3, Convention = Backend.CuDnn, Alignment = WindowAlignment.BottomRight)]
+public static partial class LookAheadFloat16;
