@@ -7,7 +7,8 @@ namespace KernelGen;
 /// A bfloat16 value: the sign, the 8 exponent bits and the top 7 mantissa bits of an fp32, stored as the upper 16
 /// bits of that fp32. Laid out as one <see cref="ushort"/>, so a PyTorch <c>torch.bfloat16</c> or ONNX
 /// <c>BFLOAT16</c> buffer reinterprets to a span of it without conversion (<c>MemoryMarshal.Cast&lt;ushort, BFloat16&gt;</c>).
-/// The conversions compile in ILGPU kernels as well as on the host.
+/// The conversions compile in ILGPU kernels as well as on the host. Equality compares the stored bits, as for a
+/// storage type: a NaN equals the same NaN, and +0 differs from -0; widen to <see cref="float"/> to compare values.
 /// </summary>
 /// <param name="RawValue">The 16 bits, as stored.</param>
 public readonly record struct BFloat16(ushort RawValue)

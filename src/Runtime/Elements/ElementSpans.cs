@@ -24,6 +24,7 @@ public static class ElementSpans
     public static void Widen<TElement>(ReadOnlySpan<TElement> source, Span<float> destination)
         where TElement : unmanaged
     {
+        RequireRoom(source.Length, destination.Length);
         if (typeof(TElement) == typeof(float))
         {
             MemoryMarshal.Cast<TElement, float>(source).CopyTo(destination);
@@ -47,6 +48,7 @@ public static class ElementSpans
     public static void Narrow<TElement>(ReadOnlySpan<float> source, Span<TElement> destination)
         where TElement : unmanaged
     {
+        RequireRoom(source.Length, destination.Length);
         if (typeof(TElement) == typeof(float))
         {
             source.CopyTo(MemoryMarshal.Cast<TElement, float>(destination));
@@ -111,6 +113,15 @@ public static class ElementSpans
         }
 
         throw Unsupported<TElement>();
+    }
+
+    // Checked before anything is written: a short destination must not be left half converted.
+    private static void RequireRoom(int source, int destination)
+    {
+        if (destination < source)
+        {
+            throw new ArgumentException($"The destination holds {destination} elements but the source has {source}.", nameof(destination));
+        }
     }
 
     private static NotSupportedException Unsupported<TElement>() =>

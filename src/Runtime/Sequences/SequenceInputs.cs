@@ -158,8 +158,11 @@ public static class SequenceInputs
                 && Math.Max(keys.Start, geometry.SinkSlots) < Math.Min(keys.End, oldestHeld))
             {
                 var sinks = geometry.SinkSlots > 0 ? $" besides keys 0 to {geometry.SinkSlots - 1}" : string.Empty;
+                long seen = Math.Max(keys.Start, geometry.SinkSlots);
+                long needed = geometry.SinkSlots + (sequence.KeyCount - seen);
                 throw new ArgumentException(
-                    $"sequences[{index}]'s query {firstSeeing} sees key {Math.Max(keys.Start, geometry.SinkSlots)}, but a ring of {geometry.RingCapacity} slots holding {sequence.KeyCount} keys keeps only keys {oldestHeld} and later{sinks}.", Parameter);
+                    $"sequences[{index}]'s query {firstSeeing} sees key {seen}, but a ring of {geometry.RingCapacity} slots holding {sequence.KeyCount} keys keeps only keys {oldestHeld} and later{sinks}: " +
+                    $"this call needs at least {needed} slots (KvCacheCapacity.Capacity gives the size that serves every call of the window).", Parameter);
             }
         }
     }

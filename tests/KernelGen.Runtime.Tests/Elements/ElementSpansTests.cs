@@ -78,6 +78,20 @@ public sealed class ElementSpansTests
         Assert.Throws<NotSupportedException>(() => ElementSpans.Narrow<double>(1f));
     }
 
+    [Fact]
+    public void AShortDestinationIsRefusedBeforeAnythingIsWritten()
+    {
+        var values = Enumerable.Range(0, 40).Select(index => index + 0.5f).ToArray();
+        var bfloats = new BFloat16[39];
+        var widened = Enumerable.Repeat(-1f, 39).ToArray();
+        Assert.Throws<ArgumentException>(() => ElementSpans.Narrow<BFloat16>(values, bfloats));
+        Assert.All(bfloats, value => Assert.Equal(0, value.RawValue));
+        Assert.Throws<ArgumentException>(() => ElementSpans.Widen<BFloat16>(new BFloat16[40], widened));
+        Assert.All(widened, value => Assert.Equal(-1f, value));
+        Assert.Throws<ArgumentException>(() => ElementSpans.Widen<Half>(new Half[40], widened));
+        Assert.Throws<ArgumentException>(() => ElementSpans.Narrow<float>(values, widened));
+    }
+
     // Narrowing a span equals narrowing each value, bit for bit; so does widening the narrowed span back.
     private static void AssertVectorEqualsScalar<TElement>(float[] values)
         where TElement : unmanaged

@@ -144,7 +144,7 @@ public sealed class IlgpuSplitKeyTests
         var (keys, values, layouts) = RingOf(spec, new[] { history }, 1, 24);
         var geometry = SequenceGeometry.Cache(1, 2, 1, spec.HeadDim, 24, ring: true, sinkSlots: 0, 4, 4, 40, writesLogSumExp: true);
         var error = Assert.Throws<ArgumentException>(() => Run(spec, new[] { history }, keys, values, new float[2], geometry, layouts));
-        Assert.Contains("sequences[0]'s query 0 sees key 15, but a ring of 24 slots holding 40 keys keeps only keys 16 and later", error.Message);
+        Assert.Contains("sequences[0]'s query 0 sees key 15, but a ring of 24 slots holding 40 keys keeps only keys 16 and later: this call needs at least 25 slots", error.Message);
     }
 
     [Fact]
