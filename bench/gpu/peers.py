@@ -26,7 +26,7 @@ HEAD_DIMS = (64, 128)
 ELEMENT_TYPES = {"fp32": torch.float32, "fp16": torch.float16, "bf16": torch.bfloat16}
 WARM_UPS = 2
 SAMPLES = 10
-FLEX_DEADLINE_S = 150
+FLEX_DEADLINE_S = 130
 CHECK_TOLERANCE = 1e-4
 CSV_COLUMNS = ["implementation", "element_type", "batch", "heads", "kv_heads", "seq", "window_keys", "head_dim",
                "ms", "useful_tflops", "pct_fp32_peak"]

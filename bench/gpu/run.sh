@@ -22,7 +22,7 @@ if [[ "$max_sm_clock_mhz" =~ ^[0-9]+$ ]]; then
 fi
 
 echo
-echo "== KernelGen (C#, ILGPU), at most 210 s"
+echo "== KernelGen (C#, ILGPU), at most 280 s"
 # Inside the tree rather than in /tmp, which may be mounted noexec; git-ignored, removed on exit.
 work=$(mktemp -d "$PWD/bench/gpu/run.XXXXXX")
 trap 'rm -rf "$work"' EXIT
@@ -43,17 +43,17 @@ else
       echo "linked $work/lib/libcuda.so -> $libcuda"
     fi
   fi
-  DOTNET_BUNDLE_EXTRACT_BASE_DIR="$work/extract" timeout --kill-after=10 210 \
+  DOTNET_BUNDLE_EXTRACT_BASE_DIR="$work/extract" timeout --kill-after=10 280 \
     "$work/KernelGen.GpuBench" "${clock_arguments[@]}" || bench_status=$?
 fi
 
 echo
-echo "== PyTorch peers, at most 240 s"
+echo "== PyTorch peers, at most 180 s"
 peers_status=0
 if [[ "${1:-}" == "--no-peers" ]]; then
   echo "skipped (--no-peers)"
 elif python3 -c "import torch" 2>/dev/null; then
-  timeout --kill-after=10 240 python3 bench/gpu/peers.py "${clock_arguments[@]}" || peers_status=$?
+  timeout --kill-after=10 180 python3 bench/gpu/peers.py "${clock_arguments[@]}" || peers_status=$?
 else
   echo "python3 cannot import torch: peers skipped"
 fi
