@@ -60,21 +60,12 @@ internal sealed class AttentionBuffers : IDisposable
     public float[] DownloadOutput()
     {
         var bytes = _output.GetAsArray1D();
-        var output = new float[bytes.Length / ElementBytes];
-        switch (Element)
+        return Element switch
         {
-            case AttentionElement.Float16:
-                ElementSpans.Widen(MemoryMarshal.Cast<byte, Half>(bytes), output);
-                break;
-            case AttentionElement.BFloat16:
-                ElementSpans.Widen(MemoryMarshal.Cast<byte, BFloat16>(bytes), output);
-                break;
-            default:
-                ElementSpans.Widen(MemoryMarshal.Cast<byte, float>(bytes), output);
-                break;
-        }
-
-        return output;
+            AttentionElement.Float16 => FromDevice<Half>(bytes),
+            AttentionElement.BFloat16 => FromDevice<BFloat16>(bytes),
+            _ => FromDevice<float>(bytes),
+        };
     }
 
     public void Dispose()
@@ -99,29 +90,31 @@ internal sealed class AttentionBuffers : IDisposable
     }
 
     // The device copy in the element type; the host copy keeps the rounded values in fp32.
-    private MemoryBuffer1D<byte, Stride1D.Dense> Upload(Accelerator accelerator, float[] values)
-    {
-        byte[] bytes;
-        switch (Element)
+    private MemoryBuffer1D<byte, Stride1D.Dense> Upload(Accelerator accelerator, float[] values) =>
+        accelerator.Allocate1D(Element switch
         {
-            case AttentionElement.Float16:
-                var halves = new Half[values.Length];
-                ElementSpans.Narrow<Half>(values, halves);
-                ElementSpans.Widen<Half>(halves, values);
-                bytes = MemoryMarshal.AsBytes(halves.AsSpan()).ToArray();
-                break;
-            case AttentionElement.BFloat16:
-                var bfloats = new BFloat16[values.Length];
-                ElementSpans.Narrow<BFloat16>(values, bfloats);
-                ElementSpans.Widen<BFloat16>(bfloats, values);
-                bytes = MemoryMarshal.AsBytes(bfloats.AsSpan()).ToArray();
-                break;
-            default:
-                bytes = MemoryMarshal.AsBytes(values.AsSpan()).ToArray();
-                break;
-        }
+            AttentionElement.Float16 => ToDevice<Half>(values),
+            AttentionElement.BFloat16 => ToDevice<BFloat16>(values),
+            _ => ToDevice<float>(values),
+        });
 
-        return accelerator.Allocate1D(bytes);
+    // Rounds values to T in place (so the reference sees what the device holds) and returns T's bytes.
+    private static byte[] ToDevice<T>(float[] values)
+        where T : unmanaged
+    {
+        var elements = new T[values.Length];
+        ElementSpans.Narrow<T>(values, elements);
+        ElementSpans.Widen<T>(elements, values);
+        return MemoryMarshal.AsBytes(elements.AsSpan()).ToArray();
+    }
+
+    private static float[] FromDevice<T>(byte[] bytes)
+        where T : unmanaged
+    {
+        var elements = MemoryMarshal.Cast<byte, T>(bytes);
+        var values = new float[elements.Length];
+        ElementSpans.Widen<T>(elements, values);
+        return values;
     }
 
     private static float[] Fill(Random random, long length)

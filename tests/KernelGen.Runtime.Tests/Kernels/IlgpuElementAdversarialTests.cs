@@ -67,15 +67,7 @@ public sealed class IlgpuElementAdversarialTests
 
         var twin = new float[q.Length];
         CausalWindow5.Forward(Accelerator, q, k, v, twin, shape);
-        var output = new float[q.Length];
-        if (element == AttentionElement.Float16)
-        {
-            ElementArrays.Run<Half>(q, k, v, output, (qh, kh, vh, oh) => CausalWindow5Float16.Forward(Accelerator, qh, kh, vh, oh, shape));
-        }
-        else
-        {
-            ElementArrays.Run<BFloat16>(q, k, v, output, (qb, kb, vb, ob) => CausalWindow5BFloat16.Forward(Accelerator, qb, kb, vb, ob, shape));
-        }
+        var output = IlgpuElementTests.RunCausalWindow5(Accelerator, element, q, k, v, shape);
 
         var reference = ReferenceAttention.Compute(q, k, v, shape, headDim, CausalWindow5.Window, new(CausalWindow5.SoftmaxScale));
         AssertTwinRoundedAndReferenceClass(output, twin, reference.Output, element, $"{element} {seqQ}x{seqK}");
@@ -102,15 +94,7 @@ public sealed class IlgpuElementAdversarialTests
         v[(30 * headDim) + 5] = float.PositiveInfinity;
         var twin = new float[q.Length];
         SplitDecodeWindow.Forward(Accelerator, q, k, v, twin, shape);
-        var output = new float[q.Length];
-        if (element == AttentionElement.Float16)
-        {
-            ElementArrays.Run<Half>(q, k, v, output, (qh, kh, vh, oh) => SplitDecodeWindowFloat16.Forward(Accelerator, qh, kh, vh, oh, shape));
-        }
-        else
-        {
-            ElementArrays.Run<BFloat16>(q, k, v, output, (qb, kb, vb, ob) => SplitDecodeWindowBFloat16.Forward(Accelerator, qb, kb, vb, ob, shape));
-        }
+        var output = IlgpuElementTests.RunSplitDecodeWindow(Accelerator, element, q, k, v, shape);
 
         var reference = ReferenceAttention.Compute(q, k, v, shape, headDim, SplitDecodeWindow.Window, new(SplitDecodeWindow.SoftmaxScale));
         AssertTwinRoundedAndReferenceClass(output, twin, reference.Output, element, $"split {element}");

@@ -37,15 +37,7 @@ public sealed class IlgpuElementTests
         var twin = new float[q.Length];
         CausalWindow5.Forward(Accelerator, q, k, v, twin, shape);
 
-        var output = new float[q.Length];
-        if (element == AttentionElement.Float16)
-        {
-            ElementArrays.Run<Half>(q, k, v, output, (qh, kh, vh, oh) => CausalWindow5Float16.Forward(Accelerator, qh, kh, vh, oh, shape));
-        }
-        else
-        {
-            ElementArrays.Run<BFloat16>(q, k, v, output, (qb, kb, vb, ob) => CausalWindow5BFloat16.Forward(Accelerator, qb, kb, vb, ob, shape));
-        }
+        var output = RunCausalWindow5(Accelerator, element, q, k, v, shape);
 
         Assert.Equal(ElementArrays.Rounded(twin, element), output);
         var reference = ReferenceAttention.Compute(q, k, v, shape, CausalWindow5.HeadDim, CausalWindow5.Window, new(CausalWindow5.SoftmaxScale));
@@ -66,15 +58,7 @@ public sealed class IlgpuElementTests
         var twin = new float[q.Length];
         SplitDecodeWindow.Forward(Accelerator, q, k, v, twin, shape);
 
-        var output = new float[q.Length];
-        if (element == AttentionElement.Float16)
-        {
-            ElementArrays.Run<Half>(q, k, v, output, (qh, kh, vh, oh) => SplitDecodeWindowFloat16.Forward(Accelerator, qh, kh, vh, oh, shape));
-        }
-        else
-        {
-            ElementArrays.Run<BFloat16>(q, k, v, output, (qb, kb, vb, ob) => SplitDecodeWindowBFloat16.Forward(Accelerator, qb, kb, vb, ob, shape));
-        }
+        var output = RunSplitDecodeWindow(Accelerator, element, q, k, v, shape);
 
         Assert.Equal(ElementArrays.Rounded(twin, element), output);
         var reference = ReferenceAttention.Compute(q, k, v, shape, SplitDecodeWindow.HeadDim, SplitDecodeWindow.Window, new(SplitDecodeWindow.SoftmaxScale));
@@ -157,4 +141,31 @@ public sealed class IlgpuElementTests
 
     // Through System.Half: ILGPU 1.5.3's own (Half)x truncates on the host.
     private static ILGPU.Half[] ToIlgpuHalf(float[] values) => values.Select(value => (ILGPU.Half)(float)(Half)value).ToArray();
+
+    /// <summary>The fp16 or bf16 twin of <see cref="CausalWindow5"/> on values held as fp32 (see <see cref="ElementArrays"/>).</summary>
+    internal static float[] RunCausalWindow5(Accelerator accelerator, AttentionElement element, float[] q, float[] k, float[] v, AttentionShape shape) =>
+        Run(element, q, k, v,
+            (qh, kh, vh, oh) => CausalWindow5Float16.Forward(accelerator, qh, kh, vh, oh, shape),
+            (qb, kb, vb, ob) => CausalWindow5BFloat16.Forward(accelerator, qb, kb, vb, ob, shape));
+
+    /// <summary>The fp16 or bf16 twin of <see cref="SplitDecodeWindow"/> on values held as fp32.</summary>
+    internal static float[] RunSplitDecodeWindow(Accelerator accelerator, AttentionElement element, float[] q, float[] k, float[] v, AttentionShape shape) =>
+        Run(element, q, k, v,
+            (qh, kh, vh, oh) => SplitDecodeWindowFloat16.Forward(accelerator, qh, kh, vh, oh, shape),
+            (qb, kb, vb, ob) => SplitDecodeWindowBFloat16.Forward(accelerator, qb, kb, vb, ob, shape));
+
+    private static float[] Run(AttentionElement element, float[] q, float[] k, float[] v, ElementArrays.Forward<Half> float16, ElementArrays.Forward<BFloat16> bfloat16)
+    {
+        var output = new float[q.Length];
+        if (element == AttentionElement.Float16)
+        {
+            ElementArrays.Run(q, k, v, output, float16);
+        }
+        else
+        {
+            ElementArrays.Run(q, k, v, output, bfloat16);
+        }
+
+        return output;
+    }
 }
